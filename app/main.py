@@ -1,0 +1,61 @@
+"""create_app(): settings -> config objects -> plugins -> the Litestar application."""
+
+from __future__ import annotations
+
+import logging
+
+from litestar import Litestar
+from litestar.config.compression import CompressionConfig
+from litestar.config.csrf import CSRFConfig
+from litestar.middleware import DefineMiddleware
+from litestar.middleware.session.server_side import ServerSideSessionConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.static_files import create_static_files_router
+
+from app.accounts.controller import AccountController
+from app.db import get_engine
+from app.deps import dependencies
+from app.errors import exception_handlers
+from app.middleware import locale_middleware, security_headers_middleware, user_middleware
+from app.pages import SiteController
+from app.settings import PROJECT_ROOT, Settings, get_settings
+from app.store import make_store
+from app.templating import template_config
+
+CSRF_EXEMPT = ["/billing/stripe/webhook", "/api/"]
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    engine = get_engine(settings.database_url)
+    stores = {name: make_store(name, engine, settings.redis_url) for name in ("sessions", "ratelimit")}
+    session_config = ServerSideSessionConfig(
+        store="sessions", key="passerelle_session", httponly=True, samesite="lax",
+        secure=settings.production, max_age=settings.session_max_age_seconds,
+    )
+    csrf = CSRFConfig(secret=settings.secret_key, cookie_name="csrftoken", header_name="x-csrftoken",
+                      cookie_samesite="lax", cookie_secure=settings.production, exclude=CSRF_EXEMPT)
+    static = create_static_files_router(path="/static", directories=[PROJECT_ROOT / "app" / "static"],
+                                        include_in_schema=False, cache_control=None)
+    app = Litestar(
+        route_handlers=[SiteController, AccountController, static],
+        dependencies=dependencies,
+        middleware=[
+            security_headers_middleware,
+            locale_middleware,
+            session_config.middleware,
+            DefineMiddleware(user_middleware),
+        ],
+        csrf_config=csrf,
+        stores=stores,
+        template_config=template_config(),
+        compression_config=CompressionConfig(backend="gzip", minimum_size=500),
+        exception_handlers=exception_handlers,
+        openapi_config=OpenAPIConfig(title="Passerelle open data API", version="1",
+                                     path="/schema", description="Remittance prices and vetted projects."),
+        debug=False,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    return app

@@ -1,0 +1,98 @@
+"""Request-wide concerns: the locale, the signed-in user, and the security headers."""
+
+from __future__ import annotations
+
+from http.cookies import SimpleCookie
+
+import anyio
+from litestar.datastructures import MutableScopeHeaders
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from sqlmodel import Session
+
+from app import i18n
+from app.models import User
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+       "base-uri 'self'; object-src 'none'")
+LANG_COOKIE = "lang"
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+def locale_middleware(app: ASGIApp) -> ASGIApp:
+    """Language from the switch (a cookie), else Accept-Language, else French."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        cookie_header = _header(scope, b"cookie")
+        chosen = None
+        if cookie_header:
+            jar: SimpleCookie = SimpleCookie()
+            jar.load(cookie_header)
+            if LANG_COOKIE in jar and jar[LANG_COOKIE].value in i18n.LOCALES:
+                chosen = jar[LANG_COOKIE].value
+        locale = chosen or i18n.negotiate(_header(scope, b"accept-language"))
+        token = i18n.current_locale.set(locale)
+        scope.setdefault("state", {})["locale"] = locale
+        try:
+            await app(scope, receive, send)
+        finally:
+            i18n.current_locale.reset(token)
+
+    return middleware
+
+
+def user_middleware(app: ASGIApp) -> ASGIApp:
+    """Loads the signed-in user (from the server-side session) into `request.state.user`."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            user_id = (scope.get("session") or {}).get("uid")
+            user = None
+            if user_id is not None:
+                engine = scope["litestar_app"].state.engine
+
+                def load() -> User | None:
+                    with Session(engine, expire_on_commit=False) as session:
+                        return session.get(User, user_id)
+
+                user = await anyio.to_thread.run_sync(load)
+            scope.setdefault("state", {})["user"] = user
+        await app(scope, receive, send)
+
+    return middleware
+
+
+def security_headers_middleware(app: ASGIApp) -> ASGIApp:
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        production = scope["litestar_app"].state.settings.production
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableScopeHeaders.from_message(message)
+                headers["Content-Security-Policy"] = CSP
+                headers["X-Content-Type-Options"] = "nosniff"
+                headers["X-Frame-Options"] = "DENY"
+                headers["Referrer-Policy"] = "same-origin"
+                headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+                headers["Cross-Origin-Opener-Policy"] = "same-origin"
+                if production:
+                    headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+                if "Vary" not in headers:
+                    headers["Vary"] = "Cookie, Accept-Language, HX-Request"
+            await send(message)
+
+        await app(scope, receive, send_wrapper)
+
+    return middleware

@@ -1,0 +1,51 @@
+"""Site-wide pages: home, language switch, health check, the staff desk and the admin outbox."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get
+from litestar.params import Parameter
+from litestar.response import Redirect, Response, Template
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from app.accounts.controller import safe_next
+from app.accounts.guards import admin_only, staff_only
+from app.i18n import LOCALES
+from app.middleware import LANG_COOKIE
+from app.models import OutboxMessage
+from app.settings import Settings
+
+
+class SiteController(Controller):
+    @get("/", sync_to_thread=False)
+    def home(self) -> Template:
+        return Template("pages/home.html")
+
+    @get("/lang/{code:str}", sync_to_thread=False)
+    def switch_language(self, code: str, settings: Settings,
+                        next_: Annotated[str | None, Parameter(query="next")] = None) -> Redirect:
+        response = Redirect(safe_next(next_))
+        if code in LOCALES:
+            response.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, httponly=True,
+                                samesite="lax", secure=settings.production)
+        return response
+
+    @get("/healthz", sync_to_thread=True, include_in_schema=False)
+    def healthz(self, db: Session) -> Response[dict[str, str]]:
+        try:
+            db.execute(text("SELECT 1"))
+        except Exception as exc:  # noqa: BLE001 - any failure means "unreachable"
+            return Response({"status": "error", "database": f"unreachable: {type(exc).__name__}"},
+                            status_code=503)
+        return Response({"status": "ok", "database": "ok"})
+
+    @get("/staff/", guards=[staff_only], sync_to_thread=False)
+    def staff_desk(self) -> Template:
+        return Template("pages/staff_desk.html")
+
+    @get("/admin/outbox", guards=[admin_only], sync_to_thread=True)
+    def outbox(self, request: Request[Any, Any, Any], db: Session) -> Template:
+        messages = db.exec(select(OutboxMessage).order_by(col(OutboxMessage.id).desc()).limit(100)).all()
+        return Template("pages/outbox.html", context={"messages": messages})

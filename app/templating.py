@@ -1,0 +1,29 @@
+"""The Jinja2 environment: templates/, translation and format helpers, autoescaping."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.template.config import TemplateConfig
+
+from app import i18n
+from app.flash import pop_flashes
+from app.settings import PROJECT_ROOT
+
+TEMPLATE_DIR = PROJECT_ROOT / "templates"
+
+
+def make_environment(template_dir: Path = TEMPLATE_DIR) -> Environment:
+    env = Environment(loader=FileSystemLoader(template_dir), autoescape=select_autoescape(["html", "xml"]),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.globals.update(_=i18n._, ngettext=i18n.ngettext, locale=i18n.current_locale.get, pop_flashes=pop_flashes,
+                       LOCALES=i18n.LOCALES)
+    env.filters.update(money=i18n.fmt_money, number=i18n.fmt_number, pct=i18n.fmt_pct)
+    return env
+
+
+def template_config() -> TemplateConfig:
+    env = make_environment()
+    return TemplateConfig(engine=JinjaTemplateEngine.from_environment(env))
