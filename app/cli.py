@@ -20,9 +20,9 @@ def db() -> None:
 
 
 @db.command("upgrade")
-@click.argument("revision", default="head")
+@click.argument("revision", default="heads")
 def db_upgrade(revision: str) -> None:
-    """Migrate up to REVISION (default: head) and seed reference data."""
+    """Migrate up to REVISION (default: every head) and seed reference data."""
     from app.schema import upgrade
 
     upgrade(revision=revision)

@@ -15,13 +15,10 @@ from app.settings import Settings
 
 
 def provide_db(state: State) -> Generator[Session, None, None]:
+    """A session per request. Handlers commit themselves: Litestar closes generator dependencies only
+    after the response has gone out, too late to report a failed commit to the user."""
     with Session(state.engine, expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except Exception:
-            session.rollback()
-            raise
+        yield session
 
 
 def provide_settings(state: State) -> Settings:

@@ -11,7 +11,8 @@ from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from app.i18n import _
+from app.i18n import _, current_locale
+from app.middleware import detect_locale
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,8 @@ def _wants_json(request: Request) -> bool:
 
 
 def _page(request: Request, status: int, message: str) -> Response[Any]:
+    # Unknown paths never reach the route middleware: settle the language here too.
+    current_locale.set(request.scope.get("state", {}).get("locale") or detect_locale(request.scope))
     if _wants_json(request):
         return Response({"status": status, "error": message}, status_code=status,
                         media_type=MediaType.JSON)

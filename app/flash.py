@@ -16,6 +16,4 @@ def flash(request: Request[Any, Any, Any], message: str, category: str = "info")
 def pop_flashes(request: Request[Any, Any, Any]) -> list[list[str]]:
     if "session" not in request.scope or not request.session.get("flash"):
         return []
-    messages = list(request.session.get("flash", []))
-    request.session["flash"] = []
-    return messages
+    return list(request.session.pop("flash", []))

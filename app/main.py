@@ -8,7 +8,6 @@ from litestar import Litestar
 from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.middleware import DefineMiddleware
-from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.static_files import create_static_files_router
 
@@ -16,8 +15,9 @@ from app.accounts.controller import AccountController
 from app.db import get_engine
 from app.deps import dependencies
 from app.errors import exception_handlers
-from app.middleware import locale_middleware, security_headers_middleware, user_middleware
+from app.middleware import locale_middleware, security_headers, user_middleware
 from app.pages import SiteController
+from app.sessions import SessionMiddleware
 from app.settings import PROJECT_ROOT, Settings, get_settings
 from app.store import make_store
 from app.templating import template_config
@@ -30,10 +30,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     engine = get_engine(settings.database_url)
     stores = {name: make_store(name, engine, settings.redis_url) for name in ("sessions", "ratelimit")}
-    session_config = ServerSideSessionConfig(
-        store="sessions", key="passerelle_session", httponly=True, samesite="lax",
-        secure=settings.production, max_age=settings.session_max_age_seconds,
-    )
     csrf = CSRFConfig(secret=settings.secret_key, cookie_name="csrftoken", header_name="x-csrftoken",
                       cookie_samesite="lax", cookie_secure=settings.production, exclude=CSRF_EXEMPT)
     static = create_static_files_router(path="/static", directories=[PROJECT_ROOT / "app" / "static"],
@@ -42,9 +38,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[SiteController, AccountController, static],
         dependencies=dependencies,
         middleware=[
-            security_headers_middleware,
             locale_middleware,
-            session_config.middleware,
+            DefineMiddleware(SessionMiddleware, max_age=settings.session_max_age_seconds,
+                             secure=settings.production),
             DefineMiddleware(user_middleware),
         ],
         csrf_config=csrf,
@@ -52,6 +48,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         template_config=template_config(),
         compression_config=CompressionConfig(backend="gzip", minimum_size=500),
         exception_handlers=exception_handlers,
+        before_send=[security_headers],
         openapi_config=OpenAPIConfig(title="Passerelle open data API", version="1",
                                      path="/schema", description="Remittance prices and vetted projects."),
         debug=False,

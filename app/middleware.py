@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from http.cookies import SimpleCookie
+from typing import Any
 
 import anyio
 from litestar.datastructures import MutableScopeHeaders
@@ -25,6 +26,16 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
+def detect_locale(scope: Scope) -> str:
+    cookie_header = _header(scope, b"cookie")
+    if cookie_header:
+        jar: SimpleCookie = SimpleCookie()
+        jar.load(cookie_header)
+        if LANG_COOKIE in jar and jar[LANG_COOKIE].value in i18n.LOCALES:
+            return jar[LANG_COOKIE].value
+    return i18n.negotiate(_header(scope, b"accept-language"))
+
+
 def locale_middleware(app: ASGIApp) -> ASGIApp:
     """Language from the switch (a cookie), else Accept-Language, else French."""
 
@@ -32,14 +43,7 @@ def locale_middleware(app: ASGIApp) -> ASGIApp:
         if scope["type"] != "http":
             await app(scope, receive, send)
             return
-        cookie_header = _header(scope, b"cookie")
-        chosen = None
-        if cookie_header:
-            jar: SimpleCookie = SimpleCookie()
-            jar.load(cookie_header)
-            if LANG_COOKIE in jar and jar[LANG_COOKIE].value in i18n.LOCALES:
-                chosen = jar[LANG_COOKIE].value
-        locale = chosen or i18n.negotiate(_header(scope, b"accept-language"))
+        locale = detect_locale(scope)
         token = i18n.current_locale.set(locale)
         scope.setdefault("state", {})["locale"] = locale
         try:
@@ -55,7 +59,8 @@ def user_middleware(app: ASGIApp) -> ASGIApp:
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            user_id = (scope.get("session") or {}).get("uid")
+            session: Any = scope.get("session") or {}
+            user_id = session.get("uid") if isinstance(session, dict) else None
             user = None
             if user_id is not None:
                 engine = scope["litestar_app"].state.engine
@@ -71,28 +76,16 @@ def user_middleware(app: ASGIApp) -> ASGIApp:
     return middleware
 
 
-def security_headers_middleware(app: ASGIApp) -> ASGIApp:
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await app(scope, receive, send)
-            return
-        production = scope["litestar_app"].state.settings.production
-
-        async def send_wrapper(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableScopeHeaders.from_message(message)
-                headers["Content-Security-Policy"] = CSP
-                headers["X-Content-Type-Options"] = "nosniff"
-                headers["X-Frame-Options"] = "DENY"
-                headers["Referrer-Policy"] = "same-origin"
-                headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-                headers["Cross-Origin-Opener-Policy"] = "same-origin"
-                if production:
-                    headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-                if "Vary" not in headers:
-                    headers["Vary"] = "Cookie, Accept-Language, HX-Request"
-            await send(message)
-
-        await app(scope, receive, send_wrapper)
-
-    return middleware
+async def security_headers(message: Message, scope: Scope) -> None:
+    """A before_send hook, so that every answer (404s for unknown paths included) carries the headers."""
+    if message["type"] != "http.response.start":
+        return
+    headers = MutableScopeHeaders.from_message(message)
+    headers["Content-Security-Policy"] = CSP
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["X-Frame-Options"] = "DENY"
+    headers["Referrer-Policy"] = "same-origin"
+    headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    if scope["litestar_app"].state.settings.production:
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"

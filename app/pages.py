@@ -33,9 +33,10 @@ class SiteController(Controller):
         return response
 
     @get("/healthz", sync_to_thread=True, include_in_schema=False)
-    def healthz(self, db: Session) -> Response[dict[str, str]]:
+    def healthz(self, request: Request[Any, Any, Any]) -> Response[dict[str, str]]:
         try:
-            db.execute(text("SELECT 1"))
+            with request.app.state.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
         except Exception as exc:  # noqa: BLE001 - any failure means "unreachable"
             return Response({"status": "error", "database": f"unreachable: {type(exc).__name__}"},
                             status_code=503)

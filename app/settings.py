@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET_KEY = "dev-only-secret-key-change-me"  # noqa: S105 - refused in production below
-
-
-class InsecureSettings(ValueError):
-    """A setting that is fine for development is unsafe in production."""
 
 
 class Settings(BaseSettings):
@@ -40,6 +39,12 @@ class Settings(BaseSettings):
     stripe_webhook_secret: str | None = None
     stripe_api_base: str | None = None
 
+    # Marketplace: documents live outside the public static files; large goals need two staff approvals
+    # (the threshold is in euros; CFA goals are converted at the fixed peg).
+    upload_dir: Path = PROJECT_ROOT / "var" / "uploads"
+    second_approval_above: Decimal = Decimal("50000")
+    pledge_cancel_hours: int = 48
+
     scheduler_enabled: bool = True
     login_max_failures: int = 10
     login_window_seconds: int = 900
@@ -51,6 +56,55 @@ class Settings(BaseSettings):
     ecb_history_url: str = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip"
     rpw_dataset_url: str = "https://remittanceprices.worldbank.org/sites/default/files/rpw_dataset.xlsx"
     collector_contact: str = "passerelle@passerelle.invalid"
+    imf_rates_url: str = "https://codeforiati.org/imf-exchangerates/imf_exchangerates.csv"
+    # The DataBank series stopped in 2020 and never changes: the bundled export is the source.
+    rpw_history_url: str = (PROJECT_ROOT / "app" / "data" / "rpw" / "rpw_corridor_averages_2011q1_2020q3.csv").as_uri()
+    # Public APIs without keys: a bounded, patient client (a source slower than this is down for us).
+    collector_timeout_seconds: float = 30.0
+    collector_retries: int = 3
+    collector_per_host: int = 4
+    # Wise: corridors ("FR-SN", or "BE-CD:EUR-USD" when paid out in another currency) x amounts sent.
+    wise_corridors: Annotated[list[str], NoDecode] = [
+        "FR-SN", "FR-ML", "FR-CI", "FR-CM", "FR-TG", "FR-BJ", "FR-BF", "FR-MA", "IT-SN", "ES-SN"]
+    wise_amounts: Annotated[list[int], NoDecode] = [50, 100, 200, 500, 1000]
+    # RPW publishes margins to 2 decimals: a gap above 0.1 point is a different reference rate, not rounding.
+    margin_disagreement_points: Decimal = Decimal("0.1")
+
+    # How often each collector runs (seconds), and when its data counts as stale (hours).
+    # Wise re-prices competitors from markups it collects about daily: four looks a day follow the
+    # mid rate without hammering a free API (corridors x amounts requests each time).
+    wise_interval_seconds: int = 6 * 3600
+    wise_fresh_hours: int = 48
+    # The ECB publishes once per working day near 16:00 CET: every 3 h catches it the same afternoon;
+    # Easter closes it four days, so rates five days old are still the latest there are.
+    ecb_interval_seconds: int = 3 * 3600
+    ecb_fresh_hours: int = 5 * 24
+    # The history file only repairs days the daily collector missed: weekly is plenty.
+    ecb_history_interval_seconds: int = 7 * 24 * 3600
+    ecb_history_fresh_hours: int = 14 * 24
+    # IMF annual averages appear once a year.
+    imf_interval_seconds: int = 30 * 24 * 3600
+    imf_fresh_hours: int = 550 * 24
+    # The RPW dataset is quarterly and published months after the quarter (no 2025 Q2 round): a weekly
+    # look finds a release within days at the price of one 50 MB download a week.
+    rpw_interval_seconds: int = 7 * 24 * 3600
+    rpw_fresh_hours: int = 270 * 24
+    # Staff observations come by hand; a corridor not shopped for four months is stale.
+    staff_fresh_hours: int = 120 * 24
+    # One scheduler runs jobs; the others check this often whether they must take over.
+    scheduler_lock_poll_seconds: float = 15.0
+    # Where PostgreSQL advisory locks are unavailable (SQLite) the runner holds a lease this long and
+    # renews it three times per lease, so a crashed runner is replaced within one lease.
+    scheduler_lease_seconds: float = 60.0
+
+    @field_validator("wise_corridors", "wise_amounts", mode="before")
+    @classmethod
+    def _split_list(cls, value: object) -> object:
+        """Accept "FR-SN,FR-ML" as well as a JSON list from the environment."""
+        if isinstance(value, str):
+            text = value.strip()
+            return json.loads(text) if text.startswith("[") else [p.strip() for p in text.split(",") if p.strip()]
+        return value
 
     @property
     def production(self) -> bool:
@@ -63,7 +117,7 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
         if self.production and (self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32):
-            raise InsecureSettings(
+            raise ValueError(
                 "SECRET_KEY is the development default (or shorter than 32 characters) while "
                 "PASSERELLE_ENV=production. Set SECRET_KEY to a long random value, e.g. the output of "
                 "`python -c \"import secrets; print(secrets.token_urlsafe(48))\"`."

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import anyio
 from litestar.stores.base import Store
 from sqlalchemy import Engine, delete
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from app.models import KeyValue
 from app.models.base import aware
@@ -58,13 +58,13 @@ class DatabaseStore(Store):
 
     def _delete(self, key: str) -> None:
         with Session(self.engine) as session:
-            session.execute(delete(KeyValue).where(KeyValue.key == self._key(key)))  # type: ignore[arg-type]
+            session.execute(delete(KeyValue).where(col(KeyValue.key) == self._key(key)))
             session.commit()
 
     def _delete_all(self) -> None:
         with Session(self.engine) as session:
             prefix = f"{self.namespace}:" if self.namespace else ""
-            session.execute(delete(KeyValue).where(KeyValue.key.startswith(prefix)))  # type: ignore[attr-defined]
+            session.execute(delete(KeyValue).where(col(KeyValue.key).startswith(prefix)))
             session.commit()
 
     async def set(self, key: str, value: str | bytes, expires_in: int | timedelta | None = None) -> None:

@@ -88,3 +88,60 @@ def client(app):  # type: ignore[no-untyped-def]
 
     with TestClient(app, base_url="http://testserver.local") as c:
         yield c
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import CHROMIUM_FLAGS, chromium_path
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS,
+                                              timeout=30_000)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def live_server(_migrated: dict[str, str]) -> Iterator[str]:
+    """The app on 127.0.0.1 with a fresh SQLite database; browser tests run against it."""
+    from app.main import create_app
+    from tests.browser import serve
+
+    url = _migrated["sqlite"]
+    engine = make_engine(url)
+    _empty(engine)
+    engine.dispose()
+    settings = Settings(database_url=url, scheduler_enabled=False, passerelle_env="test")
+    app = create_app(settings)
+    with serve(app) as base_url:
+        app.state.settings = settings.model_copy(update={"site_url": base_url})
+        yield base_url
+
+
+@pytest.fixture
+def page_factory(browser, live_server):  # type: ignore[no-untyped-def]
+    """New isolated browser contexts (one per person in the story); requests off loopback are refused."""
+    contexts = []
+    offsite: list[str] = []
+
+    def new_page(locale: str = "fr-FR", javascript: bool = True):  # type: ignore[no-untyped-def]
+        context = browser.new_context(locale=locale, java_script_enabled=javascript, base_url=live_server)
+
+        def guard(route):  # type: ignore[no-untyped-def]
+            if route.request.url.startswith(live_server):
+                route.continue_()
+            else:
+                offsite.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", guard)
+        contexts.append(context)
+        return context.new_page()
+
+    new_page.offsite = offsite  # type: ignore[attr-defined]
+    yield new_page
+    for context in contexts:
+        context.close()
+    assert not offsite, f"pages asked another host: {offsite}"

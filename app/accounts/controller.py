@@ -70,6 +70,7 @@ class AccountController(Controller):
     def verify(self, request: Request[Any, Any, Any], db: Session, token: str = "") -> Redirect | Template:
         try:
             service.verify_email(db, token)
+            db.commit()
         except DomainError as exc:
             db.rollback()
             return Template("pages/error.html", status_code=400,
@@ -92,6 +93,7 @@ class AccountController(Controller):
             error = DomainError(_("Too many failed attempts. Please wait 15 minutes or reset your password."))
             return _form_page("login", data, error, status=429, next=target)
         user = await anyio.to_thread.run_sync(service.authenticate, db, email, password)
+        await anyio.to_thread.run_sync(db.commit)  # a rehashed password is kept
         if user is None:
             await throttle.failed(email, _client(request))
             return _form_page("login", data, DomainError(_("Wrong e-mail address or password.")),
@@ -113,6 +115,7 @@ class AccountController(Controller):
     @post("/password/forgot", sync_to_thread=True)
     def forgot(self, request: Request[Any, Any, Any], data: Form, db: Session, settings: Settings) -> Redirect:
         service.request_reset(db, data.get("email", ""), settings.site_url)
+        db.commit()
         flash(request, _("If an account exists for this address, a reset link is on its way."))
         return Redirect("/login")
 
@@ -124,6 +127,7 @@ class AccountController(Controller):
     def reset(self, request: Request[Any, Any, Any], data: Form, db: Session) -> Template | Redirect:
         try:
             service.reset_password(db, data.get("token", ""), data.get("password", ""))
+            db.commit()
         except DomainError as exc:
             db.rollback()
             return _form_page("password_reset", data, exc, status=400)
@@ -140,5 +144,6 @@ class AccountController(Controller):
                      settings: Settings) -> Redirect:
         if user.email_verified_at is None:
             service.send_verification(db, user, settings.site_url)
+            db.commit()
             flash(request, _("We have sent a new confirmation link to %(email)s.", email=user.email))
         return Redirect("/account")

@@ -1,0 +1,55 @@
+"""French and English: the switch, Accept-Language, French by default, locale formats, error pages."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from app.i18n import fmt_money, negotiate
+
+
+def test_french_by_default_and_english_from_accept_language(client):
+    assert '<html lang="fr">' in client.get("/").text
+    assert "Comparer" in client.get("/").text
+    r = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"})
+    assert '<html lang="en">' in r.text and "Compare" in r.text
+
+
+def test_switch_wins_over_accept_language_and_returns_to_the_page(client):
+    r = client.get("/lang/en?next=/login", headers={"Accept-Language": "fr"}, follow_redirects=False)
+    assert r.headers["location"] == "/login"
+    assert '<html lang="en">' in client.get("/login", headers={"Accept-Language": "fr"}).text
+    client.get("/lang/fr?next=https://evil.example/")
+    assert '<html lang="fr">' in client.get("/", headers={"Accept-Language": "en"}).text
+
+
+def test_negotiation():
+    assert negotiate(None) == "fr"
+    assert negotiate("de-DE,de;q=0.9") == "fr"
+    assert negotiate("de, en;q=0.7, fr;q=0.5") == "en"
+    assert negotiate("en;q=0, fr") == "fr"
+
+
+def test_money_formats_follow_the_locale():
+    nnbsp, nbsp = "\u202f", "\u00a0"
+    assert fmt_money(Decimal("1234.56"), "EUR", "fr") == f"1{nnbsp}234,56{nbsp}€"
+    assert fmt_money(Decimal("1234.56"), "EUR", "en") == "€1,234.56"
+    assert fmt_money(Decimal("65596"), "XOF", "fr") == f"65{nnbsp}596{nbsp}FCFA"
+    assert fmt_money(Decimal("65596"), "XAF", "en") == f"65,596{nbsp}FCFA"
+
+
+def test_error_pages_in_both_languages(client):
+    fr = client.get("/no-such-page")
+    assert fr.status_code == 404 and "Page introuvable" in fr.text
+    en = client.get("/no-such-page", headers={"Accept-Language": "en"})
+    assert en.status_code == 404 and "Page not found" in en.text
+    api = client.get("/api/v1/no-such-thing")
+    assert api.status_code == 404 and api.json()["status"] == 404
+
+
+def test_every_template_string_has_a_french_translation():
+    from app.i18n import translations
+    from tests.messages import template_messages
+
+    french = translations("fr")
+    missing = [m for m in template_messages() if french.gettext(m) == m]
+    assert not missing, f"untranslated: {missing[:10]}"
