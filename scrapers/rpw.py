@@ -1,0 +1,308 @@
+"""World Bank Remittance Prices Worldwide (RPW): workbook or CSV bytes in, raw observations out.
+
+Contract of every ``parse_rpw*`` function: one row per service per amount tier (``tier`` 1 is the
+USD 200 price point ``cc1``, 2 is USD 500 ``cc2``), with the columns of ``OUTPUT_SCHEMA`` in that
+order. Numbers are ``Decimal`` (never float). A row whose values cannot be trusted is returned
+anyway with a human-readable ``problem`` (several joined by ``"; "``) so the caller can quarantine
+it; ``problem`` is null on good rows. Firm-name variants are not resolved here.
+
+Raises ``scrapers.errors.ParseError`` for a file that is not an RPW dataset at all (not a workbook,
+no dataset sheet, a required header missing, no rows): that is a broken download, not a bad row.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+from pathlib import Path
+
+import fastexcel
+import polars as pl
+
+from scrapers.errors import ParseError
+
+NEW_SHEET = "Dataset (from Q2 2016)"
+OLD_SHEET = "Dataset (up to Q1 2016)"
+MONEY = pl.Decimal(20, 6)
+TIER_USD = {1: 200, 2: 500}
+PLACEHOLDERS = ["", ".", "..", "...", "-", "n/a", "N/A", "na", "NA"]
+
+OUTPUT_SCHEMA: dict[str, pl.DataType] = {
+    "period": pl.String(),
+    "rpw_id": pl.String(),
+    "source_country": pl.String(),
+    "destination_country": pl.String(),
+    "corridor": pl.String(),
+    "firm": pl.String(),
+    "firm_type": pl.String(),
+    "payin": pl.String(),
+    "access_point": pl.String(),
+    "speed": pl.String(),
+    "payout": pl.String(),
+    "tier": pl.Int8(),
+    "amount": MONEY,
+    "amount_usd": pl.Int32(),
+    "currency": pl.String(),
+    "fee": MONEY,
+    "rate": MONEY,
+    "fx_margin_pct": MONEY,
+    "total_cost_pct": MONEY,
+    "inter_rate": MONEY,
+    "transparent": pl.Boolean(),
+    "observed_on": pl.Date(),
+    "note": pl.String(),
+    "problem": pl.String(),
+}
+
+# Output field -> header(s) carrying it, post-2016 name first, then the pre-2016 sheet's name.
+SERVICE_HEADERS: dict[str, tuple[str, ...]] = {
+    "rpw_id": ("id",),
+    "period": ("period",),
+    "source_country": ("source_code",),
+    "destination_country": ("destination_code",),
+    "corridor": ("corridor",),
+    "firm": ("firm",),
+    "firm_type": ("firm_type",),
+    "payin": ("payment instrument", "product"),
+    "access_point": ("access point", "sending location"),
+    "speed": ("speed actual",),
+    "payout": ("pickup method", "pick-up method"),
+    "note1": ("standard note", "note1"),
+    "note2": ("note2",),
+    "transparent_raw": ("transparent",),
+    "inter_rate_raw": ("inter lcu bank fx",),
+    "date_raw": ("date",),
+}
+TIER_HEADERS = {
+    "amount_raw": "lcu amount",
+    "denomination_raw": "denomination amount",
+    "currency": "lcu code",
+    "fee_raw": "lcu fee",
+    "rate_raw": "lcu fx rate",
+    "margin_raw": "fx margin",
+    "total_raw": "total cost %",
+}
+REQUIRED = ("id", "period", "source_code", "destination_code", "firm", "transparent")
+REQUIRED_TIER = ("lcu amount", "total cost %")
+
+_SPEEDS = {
+    "less than one hour": "under_1h",
+    "less than 1 hour": "under_1h",
+    "same day": "same_day",
+    "next day": "next_day",
+    "2 days": "2_days",
+    "3-5 days": "3_5_days",
+    "6 days or more": "6_days_plus",
+}
+WITHIN_5_DAYS = frozenset({"under_1h", "same_day", "next_day", "2_days", "3_5_days"})
+_PAYOUT_WORDS = {"cash": "cash", "bank": "bank_account", "account": "bank_account", "wallet": "mobile_wallet",
+                 "mobile": "mobile_wallet"}
+
+
+def _speed_key(raw: str) -> str:
+    # the published vocabulary varies in case, spacing and dash ("3 - 5 days", "3–5 days")
+    return " ".join(re.sub(r"\s*[-–]\s*", "-", raw.lower()).split())
+
+
+def speed_class(raw: str) -> str:
+    """Map an RPW ``speed actual`` value to a stable class; ``"unknown"`` if not in the vocabulary."""
+    return _SPEEDS.get(_speed_key(raw), "unknown")
+
+
+def arrives_within_5_days(speed: str) -> bool:
+    """Whether a speed class counts as "5 days or less" for SmaRT."""
+    return speed in WITHIN_5_DAYS
+
+
+def speed_class_expr(raw: pl.Expr) -> pl.Expr:
+    """Vectorised ``speed_class`` (a missing speed is "unknown" too)."""
+    key = raw.str.to_lowercase().str.replace_all(r"\s*[-–]\s*", "-")
+    key = key.str.replace_all(r"\s+", " ").str.strip_chars()
+    return key.replace_strict(_SPEEDS, default="unknown", return_dtype=pl.String)
+
+
+def payout_method(raw: str | None) -> str:
+    """Map a pickup method to cash / bank_account / mobile_wallet; a mix or anything else is "other"."""
+    words = re.split(r"[\s/,;]+", (raw or "").lower())
+    found = {_PAYOUT_WORDS[w] for w in words if w in _PAYOUT_WORDS}
+    return found.pop() if len(found) == 1 else "other"
+
+
+def _key(header: str) -> str:
+    return " ".join(str(header).split()).lower()
+
+
+def _text(expr: pl.Expr) -> pl.Expr:
+    cleaned = expr.cast(pl.String).str.strip_chars()
+    # listing the case variants is much cheaper than lower-casing every cell of a 200,000-row sheet
+    return pl.when(cleaned.is_in(PLACEHOLDERS)).then(None).otherwise(cleaned)
+
+
+def _nonempty(joined: pl.Expr) -> pl.Expr:
+    # concat_str(ignore_nulls=True) of all-null parts gives "", which means "nothing"
+    return pl.when(joined != "").then(joined)
+
+
+def _decimal(raw: str, label: str, *, required: bool = False) -> tuple[pl.Expr, pl.Expr]:
+    """Cast a cleaned text column to MONEY; also return the problem it raises (null when fine)."""
+    value = pl.col(raw).cast(MONEY, strict=False)
+    bad = pl.format(label + " is not a number: '{}'", raw)
+    problem: pl.Expr = pl.when(pl.col(raw).is_not_null() & value.is_null()).then(bad)
+    if required:
+        problem = pl.when(pl.col(raw).is_null()).then(pl.lit(label + " is missing")).otherwise(problem)
+    return value, problem
+
+
+def _period(raw: pl.Expr) -> pl.Expr:
+    """'2025_3Q' (RPW), '2025Q3' or 'Q3 2025' -> '2025Q3'; null if unrecognised."""
+    forms = [(r"(?i)^(\d{4})[\s_-]*([1-4])Q$", 1, 2), (r"(?i)^(\d{4})[\s_-]*Q([1-4])$", 1, 2),
+             (r"(?i)^Q([1-4])[\s_-]*(\d{4})$", 2, 1)]
+    return pl.coalesce(
+        pl.concat_str(raw.str.extract(pattern, y), pl.lit("Q"), raw.str.extract(pattern, q))
+        for pattern, y, q in forms
+    )
+
+
+def _date(raw: pl.Expr) -> pl.Expr:
+    """Excel dates (text '2025-08-20 00:00:00'), '24/Jan/2011' text, or a bare Excel serial number."""
+    serial = raw.cast(pl.Float64, strict=False).floor()
+    # 20000..80000 is 1954..2119: a number outside it in the date column is not a date
+    from_serial = pl.when(serial.is_between(20000, 80000)).then(
+        pl.lit(date(1899, 12, 30)) + pl.duration(days=serial.cast(pl.Int64))
+    )
+    return pl.coalesce(
+        raw.str.extract(r"^(\d{4}-\d{2}-\d{2})").str.to_date("%Y-%m-%d", strict=False),
+        raw.str.to_date("%d/%b/%Y", strict=False),
+        raw.str.to_date("%d-%b-%Y", strict=False),
+        from_serial,
+    )
+
+
+def _columns(sheet: pl.DataFrame) -> pl.LazyFrame:
+    """Pick the RPW columns by header (either layout; helper columns ignored) as cleaned text."""
+    headers: dict[str, str] = {}
+    for column in sheet.columns:
+        headers.setdefault(_key(column), column)
+    wanted = [*REQUIRED, *(f"cc{t} {h}" for t in TIER_USD for h in REQUIRED_TIER)]
+    if missing := [h for h in wanted if h not in headers]:
+        raise ParseError(f"not an RPW dataset: missing column(s) {', '.join(missing)}")
+
+    def pick(*names: str) -> pl.Expr:
+        found = next((headers[n] for n in names if n in headers), None)
+        return _text(pl.col(found)) if found else pl.lit(None, pl.String)
+
+    return sheet.lazy().select(
+        *(pick(*names).alias(field) for field, names in SERVICE_HEADERS.items()),
+        *(pick(f"cc{t} {h}").alias(f"{field}{t}") for t in TIER_USD for field, h in TIER_HEADERS.items()),
+    ).with_row_index("row")
+
+
+def _services(columns: pl.LazyFrame) -> pl.LazyFrame:
+    """The per-service fields, parsed once before the frame is doubled into tiers."""
+    inter = pl.col("inter_rate_raw").cast(MONEY, strict=False)
+    lowered = pl.col("transparent_raw").str.to_lowercase()
+    transparent = pl.when(lowered.is_in(["yes", "y", "true", "1"])).then(True).when(
+        lowered.is_in(["no", "n", "false", "0"])).then(False)
+    period = _period(pl.col("period"))
+    observed_on = _date(pl.col("date_raw"))
+    problems = [
+        pl.when(pl.col("inter_rate_raw").is_not_null() & inter.is_null())
+        .then(pl.format("inter lcu bank fx is not a number: '{}'", "inter_rate_raw")),
+        pl.when(period.is_null()).then(pl.format("period is not recognised: '{}'", "period")),
+        pl.when(transparent.is_null()).then(pl.format("transparent is not yes/no: '{}'", "transparent_raw")),
+        pl.when(pl.col("date_raw").is_not_null() & observed_on.is_null())
+        .then(pl.format("date is not a date: '{}'", "date_raw")),
+        *(pl.when(pl.col(c).is_null()).then(pl.lit(f"{c} is missing"))
+          for c in ("rpw_id", "source_country", "destination_country", "firm")),
+    ]
+    return columns.with_columns(
+        period.alias("period"),
+        pl.col("rpw_id").str.replace(r"\.0+$", ""),  # an id typed as a number reads back as '3300001.0'
+        pl.col("source_country").str.to_uppercase(),
+        pl.col("destination_country").str.to_uppercase(),
+        pl.coalesce("corridor", pl.concat_str("source_country", "destination_country")).str.to_uppercase(),
+        inter.alias("inter_rate"),
+        transparent.alias("transparent"),
+        observed_on.alias("observed_on"),
+        _nonempty(pl.concat_str("note1", "note2", separator=" | ", ignore_nulls=True)).alias("note"),
+        _nonempty(pl.concat_str(problems, separator="; ", ignore_nulls=True)).alias("service_problem"),
+    )
+
+
+def _tier(services: pl.LazyFrame, tier: int) -> pl.LazyFrame:
+    """One amount tier of every service, numbers cast and checked."""
+    def raw(field: str) -> str:
+        return f"{field}{tier}"
+
+    amount, amount_problem = _decimal(raw("amount_raw"), f"cc{tier} lcu amount", required=True)
+    usd_given, usd_problem = _decimal(raw("denomination_raw"), f"cc{tier} denomination amount")
+    fee, fee_problem = _decimal(raw("fee_raw"), f"cc{tier} lcu fee")
+    rate, rate_problem = _decimal(raw("rate_raw"), f"cc{tier} lcu fx rate")
+    margin, margin_problem = _decimal(raw("margin_raw"), f"cc{tier} fx margin")
+    total, total_problem = _decimal(raw("total_raw"), f"cc{tier} total cost %", required=True)
+    usd = pl.coalesce(usd_given, pl.lit(TIER_USD[tier]).cast(MONEY))
+    fractional = pl.format(f"cc{tier} denomination amount is not whole: '{{}}'", usd)
+    problems = [
+        pl.col("service_problem"), amount_problem, usd_problem, fee_problem, rate_problem, margin_problem,
+        total_problem, pl.when(usd.round(0) != usd).then(fractional),
+    ]
+    return services.select(
+        "row", "period", "rpw_id", "source_country", "destination_country", "corridor", "firm", "firm_type",
+        "payin", "access_point", "speed", "payout",
+        pl.lit(tier).alias("tier"),
+        amount.alias("amount"),
+        usd.round(0).cast(pl.Int32, strict=False).alias("amount_usd"),
+        pl.col(raw("currency")).alias("currency"),
+        fee.alias("fee"), rate.alias("rate"), margin.alias("fx_margin_pct"), total.alias("total_cost_pct"),
+        "inter_rate", "transparent", "observed_on", "note",
+        _nonempty(pl.concat_str(problems, separator="; ", ignore_nulls=True)).alias("problem"),
+    )
+
+
+def observations(sheet: pl.DataFrame) -> pl.DataFrame:
+    """One RPW sheet read as text (either layout) -> the long contract frame (see module doc)."""
+    services = _services(_columns(sheet)).cache()
+    long = pl.concat([_tier(services, tier) for tier in TIER_USD]).sort("row", "tier", maintain_order=True)
+    return long.drop("row").cast(pl.Schema(OUTPUT_SCHEMA)).collect()
+
+
+def _checked(frames: list[pl.DataFrame]) -> pl.DataFrame:
+    result = pl.concat(frames) if frames else pl.DataFrame(schema=OUTPUT_SCHEMA)
+    if result.is_empty():
+        raise ParseError("RPW dataset has no rows")
+    return result
+
+
+def parse_rpw_xlsx(data: bytes | Path) -> pl.DataFrame:
+    """RPW workbook (bytes, or a path to spare a copy of a 50 MB file) -> contract frame of both sheets."""
+    source = data if isinstance(data, bytes) else str(data)
+    try:
+        present = set(fastexcel.read_excel(source).sheet_names)
+    except fastexcel.FastExcelError as error:
+        raise ParseError(f"not a readable xlsx workbook: {error}") from error
+    sheets = [name for name in (NEW_SHEET, OLD_SHEET) if name in present]
+    if not sheets:
+        raise ParseError(f"not an RPW workbook: no sheet named {NEW_SHEET!r} or {OLD_SHEET!r}")
+    # everything as text: quarters differ in what is a number, a date or a string
+    read = pl.read_excel(source, sheet_name=sheets, engine="calamine", infer_schema_length=0,
+                         raise_if_empty=False)
+    return _checked([observations(frame) for frame in read.values() if frame.width])
+
+
+def parse_rpw_csv(data: bytes) -> pl.DataFrame:
+    """A CSV export of an RPW dataset sheet (either layout) -> contract frame."""
+    frame = pl.read_csv(io.BytesIO(data), infer_schema=False, encoding="utf8-lossy", raise_if_empty=False,
+                        truncate_ragged_lines=True)
+    return _checked([observations(frame)] if frame.width else [])
+
+
+def parse_rpw(path: Path | str) -> pl.DataFrame:
+    """Parse an RPW file, choosing the format by its suffix (.xlsx/.xlsm/.xls or .csv)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in {".xlsx", ".xlsm", ".xls"}:
+        return parse_rpw_xlsx(path)
+    if suffix == ".csv":
+        return parse_rpw_csv(path.read_bytes())
+    raise ValueError(f"unsupported RPW file type: {path.name}")
