@@ -19,10 +19,6 @@ from app.settings import Settings
 
 
 class SiteController(Controller):
-    @get("/", sync_to_thread=False)
-    def home(self) -> Template:
-        return Template("pages/home.html")
-
     @get("/lang/{code:str}", sync_to_thread=False)
     def switch_language(self, code: str, settings: Settings,
                         next_: Annotated[str | None, Parameter(query="next")] = None) -> Redirect:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Numeric
+from sqlalchemy import Column, DateTime, Dialect, Numeric
+from sqlalchemy.types import TypeDecorator, TypeEngine
 from sqlmodel import Field
 
 
@@ -27,5 +29,40 @@ def timestamp(*, nullable: bool = False, default_now: bool = True, index: bool =
     )
 
 
+class ExactNumeric(TypeDecorator[Decimal]):
+    """NUMERIC that reads back the Decimal that was written, on SQLite too.
+
+    SQLite keeps NUMERIC values as binary floats; SQLAlchemy then expands them to the column's scale,
+    turning 655.957 into 655.956999999999993634. The shortest repr of the float is the number that was
+    stored (for up to 15 significant digits), so it is read back through repr, never as a float.
+    PostgreSQL's numeric is exact and passes through untouched.
+    """
+
+    impl = Numeric
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(Numeric(self.impl_instance.precision, self.impl_instance.scale,
+                                                   asdecimal=False))
+        return dialect.type_descriptor(self.impl_instance)
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is not None and dialect.name == "sqlite":
+            return float(Decimal(value))  # SQLite stores REAL whatever it is given
+        return value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        if isinstance(value, Decimal):
+            return value
+        return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
+
+def numeric(precision: int, scale: int, *, nullable: bool = True, default: Any = None) -> Any:
+    return Field(default=default, sa_column=Column(ExactNumeric(precision, scale), nullable=nullable))
+
+
 def money(*, nullable: bool = False, scale: int = 6) -> Any:
-    return Field(default=None, sa_column=Column(Numeric(24, scale), nullable=nullable))
+    return numeric(24, scale, nullable=nullable)

@@ -1,0 +1,224 @@
+"""The open-data API: corridors, their statistics and history, and the comparison, as JSON and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from urllib.parse import urlencode
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get
+from litestar.response import Redirect
+from litestar.params import Parameter
+from sqlmodel import Session
+
+from app.comparison.indicators import (
+    history,
+    list_corridors,
+    parse_amount_usd,
+    parse_corridor_code,
+    parse_period,
+    period_stats,
+)
+from app.comparison.offers import compare
+from app.errors import BadInput
+from app.i18n import _
+from app.settings import Settings
+
+TWO = Decimal("0.01")
+
+
+def dec(value: Decimal | None, places: Decimal | None = TWO) -> str | None:
+    """Decimals travel as JSON strings, never floats: '2.41'."""
+    if value is None:
+        return None
+    return str(value.quantize(places) if places is not None else value.normalize())
+
+
+@dataclass
+class CorridorOut:
+    corridor: str
+    source_country: str
+    destination_country: str
+    source_currency: str
+    destination_currency: str
+    latest_period: str | None
+    services: int
+
+
+@dataclass
+class StatsOut:
+    corridor: str
+    period: str
+    amount_usd: int
+    services: int | None
+    average_total_cost_pct: str | None
+    median_total_cost_pct: str | None
+    min_total_cost_pct: str | None
+    smart_pct: str | None
+    share_under_3_pct: str | None
+    source: str
+
+
+@dataclass
+class HistoryOut:
+    period: str
+    average_total_cost_pct: str | None
+    services: int | None
+    source: str
+
+
+@dataclass
+class ProviderOut:
+    slug: str
+    name: str
+    kind: str
+
+
+@dataclass
+class OfferOut:
+    provider: ProviderOut
+    payin: str
+    payout: str
+    speed: str
+    fee: str | None
+    fee_pct: str | None
+    rate: str | None
+    mid_rate: str | None
+    fx_margin_pct: str | None
+    total_cost_pct: str | None
+    received_amount: str | None
+    observed_at: str
+    source: str
+    stale: bool
+
+
+@dataclass
+class CompareOut:
+    corridor: str
+    amount: str
+    currency: str
+    offers: list[OfferOut]
+
+
+def _corridors(db: Session) -> list[CorridorOut]:
+    return [CorridorOut(s.corridor.code, s.corridor.source_country, s.corridor.destination_country,
+                        s.corridor.send_currency, s.corridor.receive_currency, s.latest_period, s.services)
+            for s in list_corridors(db)]
+
+
+def _stats(db: Session, code: str, period: str | None, amount_usd: str) -> StatsOut:
+    corridor = parse_corridor_code(code)
+    stat = period_stats(db, corridor, parse_amount_usd(amount_usd), parse_period(period))
+    return StatsOut(corridor.code, stat.period, stat.amount_usd, stat.services, dec(stat.average_total_cost_pct),
+                    dec(stat.median_total_cost_pct), dec(stat.min_total_cost_pct), dec(stat.smart_pct),
+                    dec(stat.share_under_3_pct), stat.source)
+
+
+def _history(db: Session, code: str, amount_usd: str) -> list[HistoryOut]:
+    corridor = parse_corridor_code(code)
+    return [HistoryOut(p.period, dec(p.average_total_cost_pct), p.services, p.source)
+            for p in history(db, corridor, parse_amount_usd(amount_usd))]
+
+
+def _compare(db: Session, settings: Settings, source: str | None, to: str | None, amount: str | None,
+             currency: str | None, payout: str | None, payin: str | None) -> CompareOut:
+    if not source:
+        raise BadInput(_("Say the sending country, e.g. from=FR."), field="from")
+    if not to:
+        raise BadInput(_("Say the receiving country, e.g. to=SN."), field="to")
+    if amount is None:
+        raise BadInput(_("Say the amount, e.g. amount=200."), field="amount")
+    found = compare(db, settings, source, to, amount, currency, payout or None, payin or None)
+    offers = [OfferOut(ProviderOut(o.provider.slug, o.provider.name, o.provider.kind), o.payin, o.payout, o.speed,
+                       dec(o.fee), dec(o.fee_pct), dec(o.rate, None), dec(o.mid_rate, None), dec(o.fx_margin_pct),
+                       dec(o.total_cost_pct), dec(o.received_amount), o.observed_at.isoformat(), o.source, o.stale)
+              for o in found.offers]
+    return CompareOut(found.corridor.code, dec(found.amount, None) or "", found.currency, offers)
+
+
+def csv_response(rows: list[Any], filename: str) -> Response[str]:
+    buffer = io.StringIO()
+    if rows:
+        flat = [_flatten(asdict(row)) for row in rows]
+        writer = csv.DictWriter(buffer, fieldnames=list(flat[0]))
+        writer.writeheader()
+        writer.writerows(flat)
+    return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _flatten(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        if isinstance(value, dict):
+            out.update(_flatten(value, f"{prefix}{key}_"))
+        else:
+            out[f"{prefix}{key}"] = "" if value is None else value
+    return out
+
+
+From = Annotated[str | None, Parameter(query="from", description="Sending country, ISO alpha-2 or alpha-3")]
+Fmt = Annotated[str | None, Parameter(query="format", description="csv for a CSV download", required=False)]
+
+
+def csv_twin(request: Request[Any, Any, Any]) -> Redirect | None:
+    """`?format=csv` answers with the CSV twin of the same table."""
+    if request.query_params.get("format") != "csv":
+        return None
+    query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "format"])
+    return Redirect(f"{request.url.path}.csv" + (f"?{query}" if query else ""))
+
+
+class OpenDataAPI(Controller):
+    path = "/api/v1"
+    tags = ["open data"]
+    before_request = csv_twin
+
+    @get("/corridors", sync_to_thread=True, summary="Corridors with prices")
+    def corridors(self, db: Session, format_: Fmt = None) -> list[CorridorOut]:
+        return _corridors(db)
+
+    @get("/corridors/{code:str}/stats", sync_to_thread=True, summary="A corridor's statistics for a quarter")
+    def stats(self, db: Session, code: str, period: str | None = None, amount_usd: str = "200",
+              format_: Fmt = None) -> StatsOut:
+        return _stats(db, code, period, amount_usd)
+
+    @get("/corridors/{code:str}/history", sync_to_thread=True, summary="A corridor's average cost over time")
+    def history(self, db: Session, code: str, amount_usd: str = "200", format_: Fmt = None) -> list[HistoryOut]:
+        return _history(db, code, amount_usd)
+
+    @get("/compare", sync_to_thread=True, summary="Offers for an amount, sorted by amount received")
+    def compare(self, db: Session, settings: Settings, source: From = None, to: str | None = None,
+                amount: str | None = None, currency: str | None = None, payout: str | None = None,
+                payin: str | None = None, format_: Fmt = None) -> CompareOut:
+        return _compare(db, settings, source, to, amount, currency, payout, payin)
+
+
+class OpenDataCSV(Controller):
+    """The same tables as CSV, at the JSON address plus `.csv` (or with `?format=csv`, see csv_twin)."""
+
+    path = "/api/v1"
+    include_in_schema = False
+
+    @get("/corridors.csv", sync_to_thread=True)
+    def corridors(self, db: Session) -> Response[str]:
+        return csv_response(_corridors(db), "corridors.csv")
+
+    @get("/corridors/{code:str}/stats.csv", sync_to_thread=True)
+    def stats(self, db: Session, code: str, period: str | None = None, amount_usd: str = "200") -> Response[str]:
+        return csv_response([_stats(db, code, period, amount_usd)], f"{code}-stats.csv")
+
+    @get("/corridors/{code:str}/history.csv", sync_to_thread=True)
+    def history(self, db: Session, code: str, amount_usd: str = "200") -> Response[str]:
+        return csv_response(_history(db, code, amount_usd), f"{code}-history.csv")
+
+    @get("/compare.csv", sync_to_thread=True)
+    def compare(self, db: Session, settings: Settings, source: From = None, to: str | None = None,
+                amount: str | None = None, currency: str | None = None, payout: str | None = None,
+                payin: str | None = None) -> Response[str]:
+        found = _compare(db, settings, source, to, amount, currency, payout, payin)
+        return csv_response(found.offers, f"compare-{found.corridor}.csv")
+

@@ -1,0 +1,115 @@
+"""Corridor indicators as published: the list of corridors, a quarter's statistics, the history."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from app.errors import BadInput, NotFound
+from app.i18n import _
+from app.models.quotes import CorridorStat, Quote
+from scrapers.corridors import Corridor, alpha2, country_currency
+
+# Whose statistics speak for a quarter when several exist: our own collection, then the World Bank's
+# quotes, then its published averages (history only).
+SOURCE_PREFERENCE = {"passerelle": 0, "rpw": 1, "wb_history": 2}
+AMOUNTS_USD = (200, 500)
+PERIOD_RE = re.compile(r"^(\d{4})(?:Q([1-4])|_([1-4])Q)$")
+
+
+@dataclass(frozen=True)
+class CorridorSummary:
+    corridor: Corridor
+    latest_period: str | None
+    services: int
+
+
+def parse_corridor_code(code: str) -> Corridor:
+    """'FR-SN' or 'FRA-SEN' (any case) -> Corridor; 404 for a corridor that cannot exist."""
+    parts = code.strip().split("-")
+    a, b = (alpha2(parts[0]), alpha2(parts[1])) if len(parts) == 2 else (None, None)
+    if a is None or b is None or a == b:
+        raise NotFound(_("Unknown corridor %(code)s: write it as two country codes, like FR-SN.", code=code))
+    send, receive = country_currency(a), country_currency(b)
+    if not send or not receive:
+        raise NotFound(_("Unknown corridor %(code)s.", code=code))
+    return Corridor(a, b, send, receive)
+
+
+def parse_period(raw: str | None) -> str | None:
+    """'2025Q3' or the World Bank's '2025_3Q' -> '2025Q3'."""
+    if raw is None or raw == "":
+        return None
+    match = PERIOD_RE.match(raw.strip().upper())
+    if not match:
+        raise BadInput(_("The period must look like 2025Q3."), field="period")
+    return f"{match.group(1)}Q{match.group(2) or match.group(3)}"
+
+
+def parse_amount_usd(raw: object) -> int:
+    try:
+        value = int(str(raw))
+    except ValueError:
+        value = 0
+    if value not in AMOUNTS_USD:
+        raise BadInput(_("amount_usd must be 200 or 500."), field="amount_usd")
+    return value
+
+
+def list_corridors(session: Session) -> list[CorridorSummary]:
+    rows = session.exec(select(Quote.corridor, func.max(Quote.period), func.count(func.distinct(Quote.provider_slug)))
+                        .group_by(Quote.corridor).order_by(Quote.corridor)).all()
+    stat_rows = session.exec(select(CorridorStat.corridor, func.max(CorridorStat.period))
+                             .where(col(CorridorStat.source) != "wb_history").group_by(CorridorStat.corridor)).all()
+    latest = {corridor: period for corridor, period in stat_rows}
+    summaries = []
+    for corridor, period, services in rows:
+        summaries.append(CorridorSummary(parse_corridor_code(corridor), latest.get(corridor, period), services))
+    return summaries
+
+
+def _stats_query(corridor: str, amount_usd: int):  # type: ignore[no-untyped-def]
+    return select(CorridorStat).where(CorridorStat.corridor == corridor, CorridorStat.amount_usd == amount_usd)
+
+
+def period_stats(session: Session, corridor: Corridor, amount_usd: int, period: str | None) -> CorridorStat:
+    """The statistics of one quarter (the latest with quotes when no period is given)."""
+    rows = [s for s in session.exec(_stats_query(corridor.code, amount_usd)).all() if s.source != "wb_history"]
+    if period:
+        rows = [s for s in rows if s.period == period]
+    if not rows:
+        raise NotFound(_("No statistics for %(corridor)s%(period)s.", corridor=corridor.code,
+                         period=f" {period}" if period else ""))
+    return sorted(rows, key=lambda s: (s.period, -SOURCE_PREFERENCE.get(s.source, 9)))[-1]
+
+
+def latest_stats(session: Session, corridor: Corridor, amount_usd: int = 200) -> CorridorStat | None:
+    try:
+        return period_stats(session, corridor, amount_usd, None)
+    except NotFound:
+        return None
+
+
+@dataclass(frozen=True)
+class HistoryPoint:
+    period: str
+    average_total_cost_pct: Decimal
+    services: int | None
+    source: str
+
+
+def history(session: Session, corridor: Corridor, amount_usd: int = 200) -> list[HistoryPoint]:
+    """One point per quarter: the World Bank series from 2011, then quotes-based statistics."""
+    best: dict[str, CorridorStat] = {}
+    for stat in session.exec(_stats_query(corridor.code, amount_usd)).all():
+        if stat.average_total_cost_pct is None:
+            continue
+        current = best.get(stat.period)
+        if current is None or SOURCE_PREFERENCE.get(stat.source, 9) < SOURCE_PREFERENCE.get(current.source, 9):
+            best[stat.period] = stat
+    return [HistoryPoint(p, s.average_total_cost_pct, s.services, s.source)  # type: ignore[arg-type]
+            for p, s in sorted(best.items())]
