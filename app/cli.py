@@ -92,5 +92,17 @@ def run(host: str | None, port: int | None, workers: int) -> None:
                 workers=workers, proxy_headers=True, log_level="info")
 
 
+def _attach_domain_commands() -> None:
+    from app.comparison.commands import COMMANDS
+    from app.marketplace.commands import audit, campaigns
+
+    main.add_command(audit)
+    main.add_command(campaigns)
+    for command in COMMANDS:
+        main.add_command(command)
+
+
+_attach_domain_commands()
+
 if __name__ == "__main__":
     main()

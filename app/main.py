@@ -12,9 +12,12 @@ from litestar.openapi import OpenAPIConfig
 from litestar.static_files import create_static_files_router
 
 from app.accounts.controller import AccountController
+from app.comparison.api import OpenDataAPI, OpenDataCSV
+from app.comparison.pages import ComparisonPages
 from app.db import get_engine
 from app.deps import dependencies
 from app.errors import exception_handlers
+from app.marketplace.routes import MARKETPLACE_HANDLERS
 from app.middleware import locale_middleware, security_headers, user_middleware
 from app.pages import SiteController
 from app.sessions import SessionMiddleware
@@ -35,7 +38,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     static = create_static_files_router(path="/static", directories=[PROJECT_ROOT / "app" / "static"],
                                         include_in_schema=False, cache_control=None)
     app = Litestar(
-        route_handlers=[SiteController, AccountController, static],
+        route_handlers=[SiteController, AccountController, ComparisonPages, OpenDataAPI, OpenDataCSV,
+                        *MARKETPLACE_HANDLERS, static],
         dependencies=dependencies,
         middleware=[
             locale_middleware,

@@ -9,7 +9,9 @@ from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
 from app import i18n
+from app.comparison.labels import LABELS
 from app.flash import pop_flashes
+from app.marketplace.labels import LABEL_FILTERS
 from app.settings import PROJECT_ROOT
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
@@ -21,6 +23,8 @@ def make_environment(template_dir: Path = TEMPLATE_DIR) -> Environment:
     env.globals.update(_=i18n._, ngettext=i18n.ngettext, locale=i18n.current_locale.get, pop_flashes=pop_flashes,
                        LOCALES=i18n.LOCALES)
     env.filters.update(money=i18n.fmt_money, number=i18n.fmt_number, pct=i18n.fmt_pct)
+    env.globals.update(LABELS)
+    env.filters.update(LABEL_FILTERS)  # marketplace codes -> translated words
     return env
 
 

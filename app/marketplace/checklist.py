@@ -1,0 +1,54 @@
+"""The due-diligence checklist staff fill in for every listing before approving it."""
+
+from __future__ import annotations
+
+import json
+
+from sqlmodel import Session, col, select
+
+from app.i18n import _
+from app.models import ChecklistItem, ChecklistStatus, Listing
+
+# Codes are stable (they are stored and chained into the audit trail); labels are translated at display.
+ITEMS: dict[str, str] = {
+    "legal_registration": "Legal registration",
+    "identity_sanctions": "Identity and sanctions screening of promoters",
+    "organisational_documents": "Organisational documents",
+    "budget_use_of_funds": "Budget and use of funds",
+    "track_record": "Track record or financial statements",
+    "business_plan": "Business plan and sustainability",
+    "local_endorsement": "Local partner or programme office endorsement",
+    "site_visit": "Site visit",
+    "fair_presentation": "Fair and clear presentation",
+    "impact_reporting": "Impact and reporting commitment",
+    "payout_details": "Payout details verified",
+}
+
+
+def label(code: str) -> str:
+    return _(ITEMS[code])
+
+
+def items_for(session: Session, listing: Listing) -> list[ChecklistItem]:
+    """The listing's checklist in the fixed order, creating missing items as pending."""
+    existing = {item.code: item for item in session.exec(
+        select(ChecklistItem).where(ChecklistItem.listing_id == listing.id).order_by(col(ChecklistItem.id)))}
+    for code in ITEMS:
+        if code not in existing:
+            assert listing.id is not None
+            existing[code] = ChecklistItem(listing_id=listing.id, code=code)
+            session.add(existing[code])
+    session.flush()
+    return [existing[code] for code in ITEMS]
+
+
+def snapshot(items: list[ChecklistItem]) -> str:
+    """Canonical JSON of the checklist, kept in each audit row."""
+    return json.dumps([{"code": i.code, "status": i.status, "note": i.note} for i in items],
+                      sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def blocking_items(items: list[ChecklistItem]) -> list[ChecklistItem]:
+    """Items that stop an approval: anything not passed, and waivers without a note."""
+    return [i for i in items if not (i.status == ChecklistStatus.passed.value or
+                                     (i.status == ChecklistStatus.waived.value and i.note.strip()))]

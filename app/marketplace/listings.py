@@ -1,0 +1,195 @@
+"""A promoter's listing: reading the form (every error beside its field), budget lines, milestones, slug."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
+
+from app.errors import Forbidden, NotFound
+from app.i18n import _, current_locale
+from app.marketplace.money import LISTING_CURRENCIES, is_exact
+from app.models import BudgetLine, FundingModel, Listing, Milestone, Sector, User
+from app.reference import country_names
+
+# West and Central Africa: the countries whose diaspora Passerelle serves.
+COUNTRIES = ("SN", "ML", "CI", "BF", "NE", "GN", "GW", "GM", "MR", "CV", "TG", "BJ", "GH", "NG", "SL", "LR",
+             "CM", "GA", "CG", "CD", "TD", "CF", "GQ")
+MAX_CAMPAIGN_DAYS = 60
+TEXT_LIMITS = {"title": 140, "summary": 400, "town": 120, "org_name": 200, "org_legal_form": 120,
+               "org_registration": 120}
+
+
+@dataclass
+class ListingForm:
+    """The typed values of a listing form, or the message for each field that is wrong."""
+
+    values: dict[str, object] = field(default_factory=dict)
+    budget: list[tuple[str, Decimal]] = field(default_factory=list)
+    milestones: list[tuple[str, date | None, Decimal | None]] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """(alpha-2, name in the current language), sorted by name, for select boxes."""
+    french = current_locale.get() == "fr"
+    pairs = [(code, country_names(code)[1 if french else 0]) for code in COUNTRIES]
+    return sorted(pairs, key=lambda pair: unicodedata.normalize("NFKD", pair[1]))
+
+
+def _decimal(raw: str) -> Decimal | None:
+    try:
+        value = Decimal(raw.strip().replace("\u00a0", "").replace(" ", "").replace(",", "."))
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+def read_form(data: dict[str, str]) -> ListingForm:
+    form = ListingForm()
+    get = lambda name: (data.get(name) or "").strip()  # noqa: E731
+    for name, limit in TEXT_LIMITS.items():
+        form.values[name] = get(name)[:limit]
+    for name in ("story", "impact"):
+        form.values[name] = get(name)
+    if not form.values["title"]:
+        form.errors["title"] = _("Please give the project a title.")
+    if not form.values["summary"]:
+        form.errors["summary"] = _("Please summarise the project in a sentence or two.")
+    country = get("country").upper()
+    if country not in COUNTRIES:
+        form.errors["country"] = _("Please choose the country where the project takes place.")
+    sector = get("sector")
+    if sector not in Sector.__members__:
+        form.errors["sector"] = _("Please choose a sector.")
+    currency = get("currency") or "EUR"
+    if currency not in LISTING_CURRENCIES:
+        form.errors["currency"] = _("Please choose EUR, XOF or XAF.")
+        currency = "EUR"
+    model = get("funding_model") or FundingModel.all_or_nothing.value
+    if model not in FundingModel.__members__:
+        form.errors["funding_model"] = _("Please choose a funding model.")
+    form.values.update(country=country, sector=sector, currency=currency, funding_model=model)
+    for name, message in (("goal", _("Please enter the funding goal, for example 15000.")),
+                          ("min_pledge", _("Please enter the smallest pledge you accept, for example 20."))):
+        amount = _decimal(get(name))
+        if amount is None or amount <= 0 or not is_exact(amount, currency):
+            form.errors[name] = message
+        else:
+            form.values[name] = amount
+    if "goal" in form.values and "min_pledge" in form.values and form.values["min_pledge"] > form.values["goal"]:  # type: ignore[operator]
+        form.errors["min_pledge"] = _("The minimum pledge cannot be above the goal.")
+    for name, low, high, message in (
+            ("campaign_days", 1, MAX_CAMPAIGN_DAYS, _("A campaign lasts between 1 and 60 days.")),
+            ("expected_jobs", 0, 100_000, _("Please enter a whole number of jobs, 0 if none."))):
+        raw = get(name) or ("0" if name == "expected_jobs" else "")
+        if not raw.isdigit() or not low <= int(raw) <= high:
+            form.errors[name] = message
+        else:
+            form.values[name] = int(raw)
+    _read_budget(get("budget"), currency, form)
+    _read_milestones(get("milestones"), currency, form)
+    return form
+
+
+def _read_budget(text: str, currency: str, form: ListingForm) -> None:
+    for number, line in enumerate(filter(None, (raw.strip() for raw in text.splitlines())), start=1):
+        label, _sep, raw_amount = line.rpartition(";")
+        amount = _decimal(raw_amount)
+        if not label.strip() or amount is None or amount <= 0 or not is_exact(amount, currency):
+            form.errors["budget"] = _("Line %(n)s: write “what it pays for ; amount”, for example "
+                                      "“Solar pump ; 4500”.", n=number)
+            return
+        form.budget.append((label.strip()[:200], amount))
+    if not form.budget:
+        form.errors["budget"] = _("Please list at least one use of the funds.")
+
+
+def _read_milestones(text: str, currency: str, form: ListingForm) -> None:
+    for number, line in enumerate(filter(None, (raw.strip() for raw in text.splitlines())), start=1):
+        parts = [p.strip() for p in line.split(";")]
+        try:
+            due = date.fromisoformat(parts[0]) if parts[0] else None
+        except ValueError:
+            due = None
+            parts = ["", *parts]
+        title = parts[1] if len(parts) > 1 else ""
+        amount = _decimal(parts[2]) if len(parts) > 2 and parts[2] else None
+        if not title or (len(parts) > 2 and parts[2] and (amount is None or not is_exact(amount, currency))):
+            form.errors["milestones"] = _("Line %(n)s: write “date ; milestone ; amount”, for example "
+                                          "“2027-03-01 ; Pump installed ; 4500” (date and amount optional).",
+                                          n=number)
+            return
+        form.milestones.append((title[:200], due, amount))
+
+
+def slugify(title: str) -> str:
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:100] or "projet"
+    return f"{base}-{secrets.token_hex(2)}"
+
+
+def apply_form(session: Session, listing: Listing, form: ListingForm) -> Listing:
+    """Write a valid form into the listing, replacing its budget lines and milestones."""
+    for name, value in form.values.items():
+        setattr(listing, name, value)
+    if not listing.slug:
+        listing.slug = slugify(listing.title)
+    session.add(listing)
+    session.flush()
+    assert listing.id is not None
+    session.execute(delete(BudgetLine).where(col(BudgetLine.listing_id) == listing.id))
+    session.execute(delete(Milestone).where(col(Milestone.listing_id) == listing.id))
+    for position, (label, amount) in enumerate(form.budget):
+        session.add(BudgetLine(listing_id=listing.id, position=position, label=label, amount=amount))
+    for position, (title, due, stage_amount) in enumerate(form.milestones):
+        session.add(Milestone(listing_id=listing.id, position=position, title=title, due_on=due, amount=stage_amount))
+    session.flush()
+    return listing
+
+
+def form_values(session: Session, listing: Listing) -> dict[str, str]:
+    """The listing as the strings its edit form shows."""
+    values = {name: str(getattr(listing, name)) for name in (
+        *TEXT_LIMITS, "story", "impact", "country", "sector", "currency", "funding_model", "goal", "min_pledge",
+        "campaign_days", "expected_jobs")}
+    values["budget"] = "\n".join(f"{b.label} ; {b.amount}" for b in budget_of(session, listing))
+    values["milestones"] = "\n".join(f"{m.due_on or ''} ; {m.title}" + (f" ; {m.amount}" if m.amount else "")
+                                     for m in milestones_of(session, listing))
+    return values
+
+
+def budget_of(session: Session, listing: Listing) -> list[BudgetLine]:
+    return list(session.exec(select(BudgetLine).where(BudgetLine.listing_id == listing.id)
+                             .order_by(col(BudgetLine.position))))
+
+
+def milestones_of(session: Session, listing: Listing) -> list[Milestone]:
+    return list(session.exec(select(Milestone).where(Milestone.listing_id == listing.id)
+                             .order_by(col(Milestone.position))))
+
+
+def owned(session: Session, listing_id: int, user: User) -> Listing:
+    """The promoter's own listing; someone else's is reported as missing, not as forbidden."""
+    listing = session.get(Listing, listing_id)
+    if listing is None or (listing.promoter_id != user.id):
+        raise NotFound(_("We could not find this project among yours."))
+    return listing
+
+
+def for_promoter(session: Session, user: User) -> list[Listing]:
+    return list(session.exec(select(Listing).where(Listing.promoter_id == user.id)
+                             .order_by(col(Listing.updated_at).desc())))
+
+
+def require_editable(listing: Listing) -> None:
+    from app.marketplace.vetting import EDITABLE
+
+    if listing.state not in EDITABLE:
+        raise Forbidden(_("This project is under review or published: it can no longer be edited."))

@@ -1,0 +1,125 @@
+"""Pledges and the funding totals they feed: every state change goes through `move`.
+
+`move` is a compare-and-set on the pledge's state, and the listing's secured total changes by an atomic
+UPDATE in the same transaction, so concurrent pledges, webhooks and staff actions never double-count.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from app.errors import BadInput, Conflict, Forbidden
+from app.i18n import _
+from app.marketplace.money import is_exact
+from app.models import Listing, ListingState, Pledge, PledgeMethod, PledgeState, User
+from app.models.base import aware, utcnow
+from app.models.billing import SECURED_STATES
+
+P = PledgeState
+# Ambiguous letters are left out: members read references aloud to their bank or mobile-money agent.
+_REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def new_reference() -> str:
+    return "P-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
+
+
+def parse_amount(raw: str) -> Decimal:
+    try:
+        amount = Decimal(raw.strip().replace("\u00a0", "").replace(" ", "").replace(",", "."))
+    except InvalidOperation:
+        raise BadInput(_("Please enter an amount, for example 50."), field="amount") from None
+    if not amount.is_finite():
+        raise BadInput(_("Please enter an amount, for example 50."), field="amount")
+    return amount
+
+
+def create(session: Session, listing: Listing, member: User, amount: Decimal, method: PledgeMethod,
+           now: datetime | None = None) -> Pledge:
+    now = now or utcnow()
+    deadline = aware(listing.deadline)
+    if listing.state != ListingState.published.value or deadline is None or deadline <= now:
+        raise Conflict(_("This project is not taking pledges."))
+    if listing.promoter_id == member.id:
+        raise Forbidden(_("You cannot pledge to your own project."))
+    if amount < listing.min_pledge:
+        raise BadInput(_("The minimum pledge for this project is %(min)s %(currency)s.",
+                         min=listing.min_pledge, currency=listing.currency), field="amount")
+    if not is_exact(amount, listing.currency):
+        raise BadInput(_("Please use whole units of %(currency)s.", currency=listing.currency), field="amount")
+    assert listing.id is not None and member.id is not None
+    pledge = Pledge(listing_id=listing.id, member_id=member.id, amount=amount, currency=listing.currency,
+                    method=method.value, reference=new_reference(), created_at=now, updated_at=now)
+    session.add(pledge)
+    session.flush()
+    return pledge
+
+
+def move(session: Session, pledge: Pledge, to: PledgeState, from_states: Iterable[PledgeState],
+         now: datetime | None = None) -> bool:
+    """Move the pledge to `to` if it is still in one of `from_states`; False if another actor won."""
+    now = now or utcnow()
+    values: dict[str, object] = {"state": to.value, "updated_at": now}
+    if to.value in SECURED_STATES:
+        values["secured_at"] = now
+    previous = None
+    # One compare-and-set per allowed state: the one that matches tells, atomically, what the state was.
+    for state in from_states:
+        result = session.execute(update(Pledge).where(col(Pledge.id) == pledge.id, col(Pledge.state) == state.value)
+                                 .values(**values))
+        if result.rowcount == 1:  # type: ignore[attr-defined]
+            previous = state.value
+            break
+    session.refresh(pledge)
+    if previous is None:
+        return False
+    was_secured, secured_now = previous in SECURED_STATES, to.value in SECURED_STATES
+    if was_secured != secured_now:
+        sign = 1 if secured_now else -1
+        delta = pledge.amount * sign
+        session.execute(update(Listing).where(col(Listing.id) == pledge.listing_id).values(
+            secured_total=col(Listing.secured_total) + delta,
+            backer_count=col(Listing.backer_count) + sign,
+            funded_pct=(col(Listing.secured_total) + delta) * 100 / col(Listing.goal)))
+    return True
+
+
+def mark_received(session: Session, pledge: Pledge, staff: User) -> bool:
+    """Staff confirm a transfer or mobile-money payment arrived; repeating it changes nothing."""
+    if not staff.is_staff:
+        raise Forbidden(_("Only programme staff can do this."))
+    if pledge.method != PledgeMethod.manual.value:
+        raise Conflict(_("Card payments are confirmed by Stripe, not by hand."))
+    return move(session, pledge, P.paid, [P.awaiting_payment])
+
+
+def cancel_deadline(listing: Listing, hours: int) -> datetime | None:
+    deadline = aware(listing.deadline)
+    return deadline - timedelta(hours=hours) if deadline else None
+
+
+def can_cancel(pledge: Pledge, listing: Listing, hours: int, now: datetime | None = None) -> bool:
+    limit = cancel_deadline(listing, hours)
+    return (listing.state == ListingState.published.value and limit is not None
+            and (now or utcnow()) < limit
+            and pledge.state in (P.awaiting_payment.value, P.card_saved.value))
+
+
+def cancel(session: Session, pledge: Pledge, member: User, listing: Listing, hours: int,
+           now: datetime | None = None) -> bool:
+    if pledge.member_id != member.id:
+        raise Forbidden(_("This is not your pledge."))
+    if not can_cancel(pledge, listing, hours, now):
+        raise Conflict(_("This pledge can no longer be cancelled: cancellations close %(hours)s hours "
+                         "before the deadline.", hours=hours))
+    return move(session, pledge, P.cancelled, [P.awaiting_payment, P.card_saved], now)
+
+
+def for_listing(session: Session, listing_id: int) -> list[Pledge]:
+    return list(session.exec(select(Pledge).where(Pledge.listing_id == listing_id).order_by(col(Pledge.id))))

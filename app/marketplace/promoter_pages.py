@@ -1,0 +1,139 @@
+"""The promoter's pages under /my/listings: write, document, submit, resubmit, read comments, post updates."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.datastructures import UploadFile
+from litestar.response import Redirect, Template
+from sqlmodel import Session, col, select
+
+from app.accounts.guards import promoter_only
+from app.errors import DomainError
+from app.flash import flash
+from app.i18n import _
+from app.marketplace import documents, listings, vetting
+from app.marketplace.labels import DOCUMENT_KINDS
+from app.marketplace.web import Form, Upload, errors_of, page, signed_in
+from app.models import AuditEntry, FundingModel, Listing, ListingState, ProjectUpdate, Sector, User
+from app.settings import Settings
+
+UPDATE_STATES = {ListingState.published.value, ListingState.funded.value, ListingState.disbursing.value,
+                 ListingState.completed.value}
+
+
+def _form_page(form: dict[str, str], errors: dict[str, str], listing: Listing | None = None,
+               status: int = 200) -> Template:
+    return page("listing_form", status, form=form, errors=errors, listing=listing, countries=listings.country_choices(),
+                sectors=list(Sector.__members__), models=list(FundingModel.__members__))
+
+
+def overview(db: Session, listing: Listing, errors: dict[str, str] | None = None, status: int = 200,
+             **extra: Any) -> Template:
+    comments = db.exec(select(AuditEntry).where(AuditEntry.listing_id == listing.id, AuditEntry.reason != "")
+                       .order_by(col(AuditEntry.id).desc())).all()
+    updates = db.exec(select(ProjectUpdate).where(ProjectUpdate.listing_id == listing.id)
+                      .order_by(col(ProjectUpdate.id).desc())).all()
+    return page("my_listing", status, listing=listing, comments=comments, updates=updates,
+                documents=documents.for_listing(db, listing), kinds=DOCUMENT_KINDS,
+                editable=listing.state in vetting.EDITABLE, can_update=listing.state in UPDATE_STATES,
+                errors=errors or {}, form=extra.pop("form", {}), **extra)
+
+
+class PromoterController(Controller):
+    path = "/my/listings"
+    guards = [promoter_only]
+
+    @get("/", sync_to_thread=True)
+    def index(self, db: Session, user: User | None) -> Template:
+        return page("my_listings", items=listings.for_promoter(db, signed_in(user)))
+
+    @get("/new", sync_to_thread=False)
+    def new(self) -> Template:
+        return _form_page({"currency": "EUR", "funding_model": "all_or_nothing", "campaign_days": "45"}, {})
+
+    @post("/new", sync_to_thread=True)
+    def create(self, request: Request[Any, Any, Any], data: Form, db: Session, user: User | None) -> Any:
+        form = listings.read_form(data)
+        if form.errors:
+            return _form_page(data, form.errors, status=400)
+        me = signed_in(user)
+        assert me.id is not None
+        listing = listings.apply_form(db, Listing(promoter_id=me.id, slug="", title="", country="SN",
+                                                  sector="agriculture", goal=Decimal(0), min_pledge=Decimal(0)),
+                                      form)
+        flash(request, _("Your project is saved as a draft. Add documents, then submit it for review."), "success")
+        return Redirect(f"/my/listings/{listing.id}")
+
+    @get("/{listing_id:int}", sync_to_thread=True)
+    def show(self, listing_id: int, db: Session, user: User | None) -> Template:
+        return overview(db, listings.owned(db, listing_id, signed_in(user)))
+
+    @get("/{listing_id:int}/edit", sync_to_thread=True)
+    def edit(self, listing_id: int, db: Session, user: User | None) -> Template:
+        listing = listings.owned(db, listing_id, signed_in(user))
+        listings.require_editable(listing)
+        return _form_page(listings.form_values(db, listing), {}, listing)
+
+    @post("/{listing_id:int}/edit", sync_to_thread=True)
+    def update(self, request: Request[Any, Any, Any], listing_id: int, data: Form, db: Session,
+               user: User | None) -> Any:
+        listing = listings.owned(db, listing_id, signed_in(user))
+        listings.require_editable(listing)
+        form = listings.read_form(data)
+        if form.errors:
+            return _form_page(data, form.errors, listing, status=400)
+        listings.apply_form(db, listing, form)
+        flash(request, _("Your changes are saved."), "success")
+        return Redirect(f"/my/listings/{listing.id}")
+
+    @post("/{listing_id:int}/documents", sync_to_thread=True, request_max_body_size=12 * 1024 * 1024)
+    def upload(self, request: Request[Any, Any, Any], listing_id: int, data: Upload, db: Session,
+               user: User | None, settings: Settings) -> Any:
+        me = signed_in(user)
+        listing = listings.owned(db, listing_id, me)
+        listings.require_editable(listing)
+        upload = data.get("document")
+        content = upload.file.read(documents.MAX_BYTES + 1) if isinstance(upload, UploadFile) else b""
+        try:
+            documents.store(db, settings, listing, me, str(data.get("kind", "")),
+                            getattr(upload, "filename", "") or "", content)
+        except DomainError as exc:
+            db.rollback()
+            return overview(db, listing, errors_of(exc), 400, form={"kind": data.get("kind", "")})
+        flash(request, _("The document is uploaded."), "success")
+        return Redirect(f"/my/listings/{listing.id}")
+
+    @post("/{listing_id:int}/submit", sync_to_thread=True)
+    def submit(self, request: Request[Any, Any, Any], listing_id: int, db: Session, user: User | None) -> Any:
+        me = signed_in(user)
+        listing = vetting.lock(db, listings.owned(db, listing_id, me).id or 0)
+        try:
+            vetting.submit(db, listing, me)
+        except DomainError as exc:
+            db.rollback()
+            return overview(db, listings.owned(db, listing_id, me), errors_of(exc), exc.status_code)
+        flash(request, _("Your project is submitted. Programme staff will review it."), "success")
+        return Redirect(f"/my/listings/{listing.id}")
+
+    @post("/{listing_id:int}/updates", sync_to_thread=True)
+    def post_update(self, request: Request[Any, Any, Any], listing_id: int, data: Form, db: Session,
+                    user: User | None) -> Any:
+        me = signed_in(user)
+        listing = listings.owned(db, listing_id, me)
+        title, body = data.get("title", "").strip(), data.get("body", "").strip()
+        errors = {}
+        if listing.state not in UPDATE_STATES:
+            errors["form"] = _("Updates can be posted once the project is published.")
+        if not title:
+            errors["title"] = _("Please give the update a title.")
+        if not body:
+            errors["body"] = _("Please write the update.")
+        if errors:
+            return overview(db, listing, errors, 400, form=data)
+        assert listing.id is not None and me.id is not None
+        db.add(ProjectUpdate(listing_id=listing.id, author_id=me.id, title=title[:200], body=body))
+        flash(request, _("Your update is published on the project page."), "success")
+        return Redirect(f"/my/listings/{listing.id}")

@@ -1,0 +1,135 @@
+"""Public pages: browse projects, a project's page with the pledge form, its photos; documents for insiders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.response import File, Redirect, Template
+from sqlmodel import Session, col, select
+
+from app.accounts.guards import requires_login
+from app.billing.gateway import BillingError, BillingGateway
+from app.errors import DomainError, NotFound
+from app.flash import flash
+from app.i18n import _, current_locale
+from app.marketplace import disbursements, documents, listings, pledges, search
+from app.marketplace.money import equivalent
+from app.marketplace.web import Form, errors_of, is_htmx, page, signed_in
+from app.models import (
+    Country,
+    FundingModel,
+    Listing,
+    ListingDocument,
+    Pledge,
+    PledgeMethod,
+    ProjectUpdate,
+    Sector,
+    User,
+)
+from app.models.base import aware, utcnow
+from app.settings import Settings
+
+
+def project_page(db: Session, listing: Listing, user: User | None, settings: Settings,
+                 errors: dict[str, str] | None = None, form: dict[str, str] | None = None,
+                 status: int = 200) -> Template:
+    country = db.get(Country, listing.country)
+    deadline = aware(listing.deadline)
+    days_left = max(0, (deadline - utcnow()).days) if deadline else None
+    mine = db.exec(select(Pledge).where(Pledge.listing_id == listing.id, Pledge.member_id == user.id)
+                   .order_by(col(Pledge.id))).all() if user else []
+    files = documents.for_listing(db, listing)
+    updates = db.exec(select(ProjectUpdate).where(ProjectUpdate.listing_id == listing.id)
+                      .order_by(col(ProjectUpdate.id).desc())).all()
+    return page("project", status, listing=listing, country=country.name(current_locale.get()) if country else "",
+                goal_equivalent=equivalent(listing.goal, listing.currency, country.currency if country else None),
+                days_left=days_left, budget=listings.budget_of(db, listing),
+                milestones=listings.milestones_of(db, listing), updates=updates,
+                ledger=disbursements.ledger(db, listing), photos=[d for d in files if d.kind == "photo"],
+                promoter=db.get(User, listing.promoter_id), my_pledges=mine,
+                card_payments=bool(settings.stripe_secret_key), errors=errors or {}, form=form or {},
+                is_insider=documents.may_read(user, listing), viewer=user)
+
+
+class ProjectController(Controller):
+    @get("/projects", sync_to_thread=True)
+    def browse(self, request: Request[Any, Any, Any], db: Session) -> Template:
+        query = search.BrowseQuery.from_params(dict(request.query_params))
+        results = search.browse(db, query)
+        names = listings.country_choices()
+        context: dict[str, Any] = {
+            "query": query, "results": results, "countries": names, "sectors": list(Sector.__members__),
+            "models": list(FundingModel.__members__), "statuses": list(search.STATUSES), "sorts": list(search.SORTS)}
+        if is_htmx(request) and request.headers.get("hx-target") == "results":
+            return Template("partials/_project_results.html", context=context)
+        return page("projects", **context)
+
+    @get("/projects/{slug:str}", sync_to_thread=True)
+    def show(self, slug: str, db: Session, user: User | None, settings: Settings) -> Template:
+        listing = search.public_by_slug(db, slug)
+        if listing is None:
+            listing = db.exec(select(Listing).where(Listing.slug == slug)).first()
+            # Promoters and staff may preview a project before it is public; others see nothing.
+            if listing is None or not documents.may_read(user, listing):
+                raise NotFound(_("We could not find this project."))
+        return project_page(db, listing, user, settings)
+
+    @post("/projects/{slug:str}/pledge", guards=[requires_login], sync_to_thread=True)
+    def pledge(self, request: Request[Any, Any, Any], slug: str, data: Form, db: Session, user: User | None,
+               settings: Settings) -> Any:
+        me = signed_in(user)
+        listing = search.public_by_slug(db, slug)
+        if listing is None:
+            raise NotFound(_("We could not find this project."))
+        gateway = BillingGateway.from_settings(settings)
+        method = PledgeMethod.stripe if data.get("method") == "card" and gateway else PledgeMethod.manual
+        try:
+            pledge = pledges.create(db, listing, me, pledges.parse_amount(data.get("amount", "")), method)
+        except DomainError as exc:
+            db.rollback()
+            return project_page(db, listing, me, settings, errors_of(exc), data, exc.status_code)
+        if method == PledgeMethod.manual or gateway is None:
+            flash(request, _("Thank you! Your promise to pay is recorded. Please send the payment with reference "
+                             "%(reference)s.", reference=pledge.reference), "success")
+            return Redirect(f"/my/pledges/{pledge.id}")
+        return checkout_redirect(request, db, gateway, pledge, listing, me, settings)
+
+    @get("/projects/{slug:str}/photos/{document_id:int}", sync_to_thread=True)
+    def photo(self, slug: str, document_id: int, db: Session, settings: Settings) -> File:
+        listing = search.public_by_slug(db, slug)
+        document = db.get(ListingDocument, document_id)
+        if listing is None or document is None or document.listing_id != listing.id or document.kind != "photo":
+            raise NotFound(_("We could not find this photo."))
+        return File(documents.path_of(settings, document), media_type=document.content_type,
+                    content_disposition_type="inline", filename=document.filename)
+
+    @get("/documents/{document_id:int}", guards=[requires_login], sync_to_thread=True)
+    def document(self, document_id: int, db: Session, user: User | None, settings: Settings) -> File:
+        document = db.get(ListingDocument, document_id)
+        listing = db.get(Listing, document.listing_id) if document else None
+        if document is None or listing is None or not documents.may_read(user, listing):
+            raise NotFound(_("We could not find this document."))
+        return File(documents.path_of(settings, document), media_type=document.content_type,
+                    content_disposition_type="attachment", filename=document.filename)
+
+
+def checkout_redirect(request: Request[Any, Any, Any], db: Session, gateway: BillingGateway, pledge: Pledge,
+                      listing: Listing, member: User, settings: Settings) -> Redirect:
+    """Send the member to Stripe's hosted page: save the card (all-or-nothing) or pay now."""
+    from app.billing.payments import ensure_customer
+
+    saving = listing.funding_model == FundingModel.all_or_nothing.value and pledge.state == "awaiting_payment"
+    try:
+        customer = ensure_customer(db, gateway, pledge, member)
+        _session_id, url = gateway.checkout_url(
+            mode="setup" if saving else "payment", amount=pledge.amount, currency=pledge.currency,
+            customer=customer, pledge_id=pledge.id or 0, title=listing.title,
+            success_url=f"{settings.site_url}/my/pledges/{pledge.id}?checkout=done",
+            cancel_url=f"{settings.site_url}/my/pledges/{pledge.id}")
+    except BillingError:
+        flash(request, _("Card payments are unavailable at the moment. Your pledge is kept: you can pay by "
+                         "transfer, or try the card again later."), "error")
+        return Redirect(f"/my/pledges/{pledge.id}")
+    db.commit()
+    return Redirect(url)

@@ -1,0 +1,158 @@
+"""Programme staff under /staff/: the vetting queue, the review page and its actions, ledger, exports."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import Parameter
+from litestar.response import Redirect, Template
+from sqlmodel import Session, col, func, select
+
+from app.accounts.guards import staff_only
+from app.billing.gateway import BillingGateway
+from app.errors import DomainError, NotFound
+from app.flash import flash
+from app.i18n import _
+from app.marketplace import checklist, disbursements, documents, exports, listings, pledges, vetting
+from app.marketplace.web import Form, errors_of, page, signed_in
+from app.models import (
+    Approval,
+    AuditEntry,
+    ChecklistStatus,
+    Listing,
+    Pledge,
+    PledgeState,
+    User,
+)
+from app.models.base import utcnow
+from app.settings import Settings
+
+QUEUES = ("submitted", "changes_requested", "approved", "published", "funded", "disbursing", "all")
+
+
+def review(db: Session, listing: Listing, settings: Settings, errors: dict[str, str] | None = None,
+           status: int = 200, form: dict[str, str] | None = None) -> Template:
+    trail = db.exec(select(AuditEntry, User).outerjoin(User, col(User.id) == col(AuditEntry.actor_id))
+                    .where(AuditEntry.listing_id == listing.id).order_by(col(AuditEntry.id))).all()
+    approvals = db.exec(select(Approval, User).join(User, col(User.id) == col(Approval.staff_id)).where(
+        Approval.listing_id == listing.id, Approval.submission_round == listing.submission_round)).all()
+    backers = db.exec(select(Pledge, User).join(User, col(User.id) == col(Pledge.member_id))
+                      .where(Pledge.listing_id == listing.id).order_by(col(Pledge.id))).all()
+    return page("staff_listing", status, listing=listing, promoter=db.get(User, listing.promoter_id),
+                budget=listings.budget_of(db, listing), milestones=listings.milestones_of(db, listing),
+                documents=documents.for_listing(db, listing), checklist=checklist.items_for(db, listing),
+                checklist_labels=checklist.ITEMS, statuses=[s.value for s in ChecklistStatus], trail=trail,
+                approvals=approvals, approvals_needed=vetting.approvals_needed(listing, settings), backers=backers,
+                ledger=disbursements.ledger(db, listing), collected=disbursements.collected(db, listing),
+                errors=errors or {}, form=form or {})
+
+
+class StaffListingController(Controller):
+    path = "/staff"
+    guards = [staff_only]
+
+    @get("/listings", sync_to_thread=True)
+    def queue(self, db: Session, wanted: Annotated[str, Parameter(query="state")] = "submitted") -> Template:
+        # "state" is a reserved parameter name in Litestar, hence the alias.
+        state = wanted if wanted in QUEUES else "submitted"
+        query = select(Listing).order_by(col(Listing.submitted_at).asc(), col(Listing.id))
+        if state != "all":
+            query = query.where(Listing.state == state)
+        counts = dict(db.exec(select(Listing.state, func.count()).group_by(col(Listing.state))).all())
+        return page("staff_listings", items=db.exec(query.limit(200)).all(), state=state, queues=QUEUES,
+                    counts=counts)
+
+    @get("/listings/{listing_id:int}", sync_to_thread=True)
+    def show(self, listing_id: int, db: Session, settings: Settings) -> Template:
+        listing = db.get(Listing, listing_id)
+        if listing is None:
+            raise NotFound(_("We could not find this project."))
+        return review(db, listing, settings)
+
+    @post("/listings/{listing_id:int}/checklist", sync_to_thread=True)
+    def save_checklist(self, request: Request[Any, Any, Any], listing_id: int, data: Form, db: Session,
+                       user: User | None) -> Redirect:
+        listing = vetting.lock(db, listing_id)
+        for item in checklist.items_for(db, listing):
+            status = data.get(f"status_{item.code}", item.status)
+            if status in {s.value for s in ChecklistStatus}:
+                item.status = status
+            item.note = data.get(f"note_{item.code}", item.note).strip()
+            item.updated_by, item.updated_at = signed_in(user).id, utcnow()
+            db.add(item)
+        flash(request, _("The checklist is saved."), "success")
+        return Redirect(f"/staff/listings/{listing_id}#checklist")
+
+    @post("/listings/{listing_id:int}/{action:str}", sync_to_thread=True)
+    def act(self, request: Request[Any, Any, Any], listing_id: int, action: str, data: Form, db: Session,
+            user: User | None, settings: Settings) -> Any:
+        me = signed_in(user)
+        listing = vetting.lock(db, listing_id)
+        reason = data.get("reason", "")
+        try:
+            message = self._do(db, listing, me, action, reason, data, settings)
+        except DomainError as exc:
+            db.rollback()
+            fresh = db.get(Listing, listing_id)
+            assert fresh is not None
+            return review(db, fresh, settings, errors_of(exc), exc.status_code, form=data | {"_action": action})
+        flash(request, message, "success")
+        return Redirect(f"/staff/listings/{listing_id}")
+
+    @staticmethod
+    def _do(db: Session, listing: Listing, me: User, action: str, reason: str, data: dict[str, str],
+            settings: Settings) -> str:
+        if action == "request-changes":
+            vetting.request_changes(db, listing, me, reason)
+            return _("Changes requested: the promoter sees your comments.")
+        if action == "reject":
+            vetting.reject(db, listing, me, reason)
+            return _("The project is rejected.")
+        if action == "approve":
+            done = vetting.approve(db, listing, me, settings, reason)
+            return _("The project is approved.") if done else _(
+                "Your approval is recorded. This goal needs a second approval by another staff member.")
+        if action == "publish":
+            vetting.publish(db, listing, me)
+            return _("The project is published and open for pledges.")
+        if action == "suspend":
+            vetting.suspend(db, listing, me, reason, BillingGateway.from_settings(settings))
+            return _("The project is suspended; its pledges are released or refunded.")
+        if action == "complete":
+            vetting.complete(db, listing, me)
+            return _("The project is marked as completed.")
+        if action == "disbursements":
+            disbursements.record(db, listing, me, data)
+            return _("The disbursement is recorded in the ledger.")
+        raise NotFound(_("Unknown action."))
+
+    @post("/pledges/{pledge_id:int}/{action:str}", sync_to_thread=True)
+    def pledge_action(self, request: Request[Any, Any, Any], pledge_id: int, action: str, db: Session,
+                      user: User | None) -> Redirect:
+        pledge = db.get(Pledge, pledge_id)
+        if pledge is None or action not in ("received", "refunded"):
+            raise NotFound(_("We could not find this pledge."))
+        if action == "received":
+            done = pledges.mark_received(db, pledge, signed_in(user))
+            message = _("Payment %(reference)s is marked as received.", reference=pledge.reference)
+        else:
+            done = pledges.move(db, pledge, PledgeState.refunded, [PledgeState.refund_due])
+            message = _("Pledge %(reference)s is marked as refunded.", reference=pledge.reference)
+        flash(request, message if done else _("Nothing to do: this pledge had already moved on."),
+              "success" if done else "info")
+        return Redirect(f"/staff/listings/{pledge.listing_id}#pledges")
+
+    @get("/exports/listings.csv", sync_to_thread=True)
+    def export_listings(self, db: Session) -> Response[str]:
+        return _csv_response(exports.listings_csv(db), "listings.csv")
+
+    @get("/exports/pledges.csv", sync_to_thread=True)
+    def export_pledges(self, db: Session) -> Response[str]:
+        return _csv_response(exports.pledges_csv(db), "pledges.csv")
+
+
+def _csv_response(body: str, filename: str) -> Response[str]:
+    return Response(body, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+

@@ -1,0 +1,90 @@
+"""Pledges, the payment attempts that back them, and the Stripe webhook events already processed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import Column, Index, Text
+from sqlmodel import Field, SQLModel
+
+from app.models.base import timestamp
+from app.models.marketplace import amount_column
+
+
+class PledgeState(StrEnum):
+    awaiting_payment = "awaiting_payment"  # a promise (manual) or a Stripe step not finished yet
+    card_saved = "card_saved"              # all-or-nothing: card saved, charged if the goal is met
+    paid = "paid"
+    payment_failed = "payment_failed"      # the off-session charge failed; the member was sent a pay link
+    cancelled = "cancelled"
+    released = "released"                  # campaign missed or stopped: nothing was taken
+    refund_due = "refund_due"              # money received by transfer must be sent back by staff
+    refunded = "refunded"
+
+
+# What counts towards a listing's total: money in hand, or a saved card that will be charged.
+SECURED_STATES = frozenset({PledgeState.card_saved.value, PledgeState.paid.value})
+
+
+class PledgeMethod(StrEnum):
+    stripe = "stripe"
+    manual = "manual"
+
+
+class Pledge(SQLModel, table=True):
+    __table_args__ = (Index("ix_pledge_listing_state", "listing_id", "state"),)
+    id: int | None = Field(default=None, primary_key=True)
+    listing_id: int = Field(foreign_key="listing.id")
+    member_id: int = Field(foreign_key="user.id", index=True)
+    amount: Decimal = amount_column()
+    currency: str = Field(max_length=3)
+    state: str = Field(default=PledgeState.awaiting_payment.value, max_length=20)
+    method: str = Field(default=PledgeMethod.manual.value, max_length=8)
+    reference: str = Field(unique=True, max_length=20)  # quoted on transfers and receipts
+    stripe_customer_id: str | None = Field(default=None, max_length=64)
+    stripe_payment_method_id: str | None = Field(default=None, max_length=64)
+    created_at: datetime = timestamp()
+    updated_at: datetime = timestamp()
+    secured_at: datetime | None = timestamp(nullable=True, default_now=False)
+
+
+class AttemptKind(StrEnum):
+    setup = "setup"
+    charge = "charge"
+    refund = "refund"
+
+
+class AttemptState(StrEnum):
+    pending = "pending"
+    requires_action = "requires_action"
+    succeeded = "succeeded"
+    failed = "failed"
+    canceled = "canceled"
+
+
+class PaymentAttempt(SQLModel, table=True):
+    """One row per call to Stripe on behalf of a pledge, keyed by its idempotency key."""
+
+    __tablename__ = "payment_attempt"
+    id: int | None = Field(default=None, primary_key=True)
+    pledge_id: int = Field(foreign_key="pledge.id", index=True)
+    kind: str = Field(max_length=8)
+    state: str = Field(default=AttemptState.pending.value, max_length=16)
+    amount: Decimal = amount_column()
+    currency: str = Field(max_length=3)
+    idempotency_key: str = Field(unique=True, max_length=80)
+    stripe_id: str | None = Field(default=None, unique=True, max_length=64)
+    failure_code: str | None = Field(default=None, max_length=64)
+    created_at: datetime = timestamp()
+    updated_at: datetime = timestamp()
+
+
+class ProcessedWebhookEvent(SQLModel, table=True):
+    __tablename__ = "processed_webhook_event"
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: str = Field(unique=True, max_length=80)
+    type: str = Field(max_length=80)
+    outcome: str = Field(default="", sa_column=Column(Text, nullable=False))
+    received_at: datetime = timestamp()

@@ -1,0 +1,161 @@
+"""The collector of each source: what to fetch and which pure parser reads it (contract in ``scrapers.base``).
+
+The parsers live in one module per source (``scrapers.rpw``, ``scrapers.wise``, …); the classes here
+only adapt their output to the pipeline's frames, so validation and normalisation stay shared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import polars as pl
+
+from scrapers import ecb, imf, rpw, rpw_history, staff, wise
+from scrapers.base import Collector, Request, raw_quotes
+from scrapers.corridors import parse_corridor
+
+
+class RpwDataset(Collector):
+    """World Bank RPW workbook (or a CSV export of its dataset sheet): quarterly, both sheets."""
+
+    source = "rpw"
+    kind = "quotes"
+
+    def requests(self, corridors: Sequence[str] | None = None) -> list[Request]:
+        return [Request(self.settings.rpw_dataset_url)]
+
+    def parse(self, content: bytes, request: Request) -> pl.DataFrame:
+        is_workbook = content.startswith(b"PK\x03\x04")  # xlsx is a zip archive
+        frame = rpw.parse_rpw_xlsx(content) if is_workbook else rpw.parse_rpw_csv(content)
+        return rpw_raw_quotes(frame)
+
+
+def rpw_raw_quotes(frame: pl.DataFrame) -> pl.DataFrame:
+    """RPW contract frame -> raw quotes; the World Bank's margin, total and interbank rate are kept."""
+    year = pl.col("period").str.slice(0, 4).cast(pl.Int32, strict=False)
+    month = pl.col("period").str.slice(5, 1).cast(pl.Int32, strict=False) * 3 - 2
+    # a few old rows have no date: the first day of their quarter is the best we know
+    day = pl.coalesce(pl.col("observed_on"), pl.date(year, month, 1))
+    return raw_quotes(frame.with_row_index("source_row", offset=2).with_columns(
+        pl.concat_str("period", "rpw_id", "tier", separator=":").alias("natural_key"),
+        pl.col("firm").alias("provider_name"),
+        pl.col("currency").alias("send_currency"),
+        pl.col("fx_margin_pct").alias("published_margin_pct"),
+        pl.col("total_cost_pct").alias("published_total_pct"),
+        pl.col("inter_rate").alias("published_mid_rate"),
+        rpw.speed_class_expr(pl.col("speed")).alias("speed"),
+        day.cast(pl.Datetime("us")).dt.replace_time_zone("UTC").alias("observed_at"),
+        # both price points of one service are one sheet row
+        ((pl.col("source_row") - 2) // 2 + 2).alias("source_row"),
+    ))
+
+
+class RpwHistory(Collector):
+    """World Bank DataBank corridor averages 2011–2020 (a frozen series: imported, never scheduled)."""
+
+    source = "rpw_history"
+    kind = "history"
+    schedulable = False
+
+    def requests(self, corridors: Sequence[str] | None = None) -> list[Request]:
+        return [Request(self.settings.rpw_history_url)]
+
+    def parse(self, content: bytes, request: Request) -> pl.DataFrame:
+        history = rpw_history.parse_corridor_averages(content)
+        unmapped = pl.DataFrame({"problem": [f"country name not recognised: {name!r}"
+                                             for name in history.unmapped_names]})
+        return pl.concat([history.averages.with_columns(pl.lit(None, pl.String).alias("problem")), unmapped],
+                         how="diagonal_relaxed")
+
+
+class Wise(Collector):
+    """Wise comparison API v4: every configured corridor at every amount of the ladder."""
+
+    source = "wise"
+    kind = "quotes"
+
+    def requests(self, corridors: Sequence[str] | None = None) -> list[Request]:
+        wanted = [parse_corridor(code) for code in (corridors or self.settings.wise_corridors)]
+        return [
+            Request(self.settings.wise_api_url,
+                    params={"sourceCurrency": c.send_currency, "targetCurrency": c.receive_currency,
+                            "sendAmount": amount, "sourceCountry": c.source_country,
+                            "targetCountry": c.destination_country},
+                    context={"source_country": c.source_country, "target_country": c.destination_country})
+            for c in wanted for amount in self.settings.wise_amounts
+        ]
+
+    def parse(self, content: bytes, request: Request) -> pl.DataFrame:
+        target = request.context.get("target_country")
+        frame = wise.parse_comparison(content, target_country=target)
+        frame = frame.with_columns(
+            pl.coalesce("source_country", pl.lit(request.context.get("source_country"))).alias("source_country"),
+            pl.col("target_country").alias("destination_country"),
+            pl.col("provider_alias").alias("provider_name"),
+            pl.lit(True).alias("transparent"),
+        )
+        # Wise dates each competitor quote by when it collected it: one row per provider, route, amount,
+        # speed and collection, updated in place when a later fetch re-prices it.
+        key = pl.concat_str("source_country", "destination_country", "provider_alias", "send_currency",
+                            "receive_currency", pl.col("amount").cast(pl.String).str.strip_chars_end("0")
+                            .str.strip_chars_end("."), pl.col("speed").fill_null("unknown"),
+                            pl.col("observed_at").dt.strftime("%Y-%m-%dT%H:%M:%S"), separator=":")
+        return raw_quotes(frame.with_columns(key.alias("natural_key")))
+
+
+class EcbDaily(Collector):
+    """ECB euro reference rates of the day."""
+
+    source = "ecb"
+    kind = "rates"
+
+    def requests(self, corridors: Sequence[str] | None = None) -> list[Request]:
+        return [Request(self.settings.ecb_rates_url)]
+
+    def parse(self, content: bytes, request: Request) -> pl.DataFrame:
+        return ecb.parse_daily_xml(content)
+
+
+class EcbHistory(Collector):
+    """ECB euro reference rates since 1999 (zip or CSV): repairs days the daily collector missed."""
+
+    source = "ecb_history"
+    kind = "rates"
+
+    def requests(self, corridors: Sequence[str] | None = None) -> list[Request]:
+        return [Request(self.settings.ecb_history_url)]
+
+    def parse(self, content: bytes, request: Request) -> pl.DataFrame:
+        return ecb.parse_history_csv(content)
+
+
+class Imf(Collector):
+    """IMF annual rates per USD: the second source, for currencies the ECB does not quote."""
+
+    source = "imf"
+    kind = "rates"
+
+    def requests(self, corridors: Sequence[str] | None = None) -> list[Request]:
+        return [Request(self.settings.imf_rates_url)]
+
+    def parse(self, content: bytes, request: Request) -> pl.DataFrame:
+        return imf.parse_annual_csv(content)
+
+
+class StaffObservations(Collector):
+    """Mystery-shopping observations entered or uploaded by staff: nothing to fetch."""
+
+    source = "staff"
+    kind = "quotes"
+    schedulable = False
+
+    def requests(self, corridors: Sequence[str] | None = None) -> list[Request]:
+        return []
+
+    def parse(self, content: bytes, request: Request) -> pl.DataFrame:
+        return staff.parse_observations(content)
+
+
+COLLECTORS: dict[str, type[Collector]] = {
+    c.source: c for c in (RpwDataset, RpwHistory, Wise, EcbDaily, EcbHistory, Imf, StaffObservations)
+}

@@ -1,0 +1,225 @@
+"""The shared collection pipeline: fetch -> snapshot -> parse -> validate -> normalise -> load -> statistics.
+
+Every source goes through ``collect`` (fetched now) or ``ingest`` (bytes brought by a file or an
+upload). Each call leaves one ``collector_run`` row: ``ok`` when everything was published,
+``partial`` when some rows or answers were refused, ``failed`` when nothing was published (fetch,
+parse or load failed, every row was refused, or a source that is never legitimately empty returned
+no rows). A failed run never deletes or changes published data: loading is one transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlparse
+from urllib.request import url2pathname
+
+import polars as pl
+from sqlalchemy import Engine
+
+from app.comparison.corridor_stats import refresh_statistics, store_history
+from app.models import RunStatus
+from app.settings import Settings
+from scrapers.base import Collector, Request
+from scrapers.collectors import COLLECTORS
+from scrapers.corridors import alpha2
+from scrapers.errors import ParseError
+from scrapers.http import Fetcher, FetchError, FetchResult
+from scrapers.loading import provider_mappings, quarantine, read_rates, upsert_quotes, upsert_rates
+from scrapers.normalise import normalise_quotes
+from scrapers.runs import finish_run, start_run, store_snapshot
+from scrapers.validation import split_quotes
+
+log = logging.getLogger(__name__)
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+MAX_ERRORS_SHOWN = 10
+
+
+@dataclass
+class Answer:
+    """What one request brought back: a result to snapshot and parse, or why there is none."""
+
+    request: Request
+    result: FetchResult | None = None
+    error: str | None = None
+
+
+@dataclass
+class RunReport:
+    run_id: int
+    source: str
+    status: RunStatus = RunStatus.failed
+    rows_in: int = 0
+    published: int = 0
+    new: int = 0
+    rejected: int = 0
+    errors: list[str] = field(default_factory=list)
+    snapshot_ids: list[int] = field(default_factory=list)
+
+    @property
+    def error(self) -> str | None:
+        if not self.errors:
+            return None
+        shown = self.errors[:MAX_ERRORS_SHOWN]
+        more = len(self.errors) - len(shown)
+        return "\n".join(shown + ([f"… and {more} more"] if more else []))
+
+
+def collector_for(source: str, settings: Settings) -> Collector:
+    try:
+        return COLLECTORS[source](settings)
+    except KeyError:
+        raise ValueError(f"unknown source {source!r}; known: {', '.join(sorted(COLLECTORS))}") from None
+
+
+def read_local(url: str) -> FetchResult:
+    """A file:// URL (or a plain path) read like a fetch: a mirror on disk, a bundled file."""
+    parsed = urlparse(url)
+    path = Path(url2pathname(parsed.path)) if parsed.scheme == "file" else Path(url)
+    content = path.read_bytes()
+    return FetchResult(url=path.as_uri(), status=200, content=content, content_type=None,
+                       fetched_at=datetime.now(UTC), sha256=hashlib.sha256(content).hexdigest())
+
+
+async def fetch_all(requests: Sequence[Request], settings: Settings) -> list[Answer]:
+    """Fetch every request concurrently (bounded per host by the shared client); never raises."""
+    async with Fetcher(settings.collector_contact, timeout=settings.collector_timeout_seconds,
+                       retries=settings.collector_retries, per_host=settings.collector_per_host) as fetcher:
+
+        async def one(request: Request) -> Answer:
+            if not request.url.startswith(("http://", "https://")):
+                try:
+                    return Answer(request, result=read_local(request.url))
+                except OSError as exc:
+                    return Answer(request, error=f"{request.url}: {exc}")
+            try:
+                return Answer(request, result=await fetcher.get(request.url, params=request.params))
+            except FetchError as exc:
+                return Answer(request, error=str(exc))
+
+        return list(await asyncio.gather(*(one(request) for request in requests)))
+
+
+def collect(source: str, *, engine: Engine, settings: Settings, corridors: Sequence[str] | None = None,
+            trigger: str = "manual", progress: Progress | None = None) -> RunReport:
+    """Run one collector now (raises ``AlreadyRunning`` if it is running elsewhere)."""
+    collector = collector_for(source, settings)
+    report = RunReport(start_run(engine, source, trigger), source)
+    try:
+        requests = collector.requests(corridors)
+        if progress:
+            progress("fetch", 0, len(requests))
+        answers = asyncio.run(fetch_all(requests, settings))
+        return _process(collector, answers, report, engine, settings, progress)
+    except Exception as exc:
+        return _fail(report, engine, exc)
+
+
+def ingest(source: str, content: bytes, *, url: str, engine: Engine, settings: Settings, trigger: str = "manual",
+           progress: Progress | None = None) -> RunReport:
+    """Run the pipeline on bytes that were not fetched now (an imported file, a staff upload)."""
+    collector = collector_for(source, settings)
+    report = RunReport(start_run(engine, source, trigger), source)
+    result = FetchResult(url=url, status=200, content=content, content_type=None, fetched_at=datetime.now(UTC),
+                         sha256=hashlib.sha256(content).hexdigest())
+    try:
+        return _process(collector, [Answer(Request(url), result=result)], report, engine, settings, progress)
+    except Exception as exc:
+        return _fail(report, engine, exc)
+
+
+def _fail(report: RunReport, engine: Engine, exc: Exception) -> RunReport:
+    log.exception("%s run %s failed", report.source, report.run_id)
+    report.status, report.published, report.new = RunStatus.failed, 0, 0
+    report.errors.append(f"{type(exc).__name__}: {exc}")
+    _finish(report, engine)
+    return report
+
+
+def _finish(report: RunReport, engine: Engine) -> None:
+    finish_run(engine, report.run_id, status=report.status, rows_in=report.rows_in, published=report.published,
+               new=report.new, rejected=report.rejected, error=report.error, snapshot_ids=report.snapshot_ids)
+
+
+def _process(collector: Collector, answers: list[Answer], report: RunReport, engine: Engine, settings: Settings,
+             progress: Progress | None) -> RunReport:
+    frames = []
+    for number, answer in enumerate(answers, start=1):
+        if answer.result is None:
+            report.errors.append(answer.error or "no answer")
+            continue
+        # stored before parsing: whatever the parser makes of it, the raw answer can be read again
+        report.snapshot_ids.append(store_snapshot(engine, collector.source, answer.result))
+        try:
+            frames.append(collector.parse(answer.result.content, answer.request))
+        except ParseError as exc:
+            report.errors.append(f"{answer.result.url}: {exc}")
+        if progress:
+            progress("parse", number, len(answers))
+    frame = pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame()
+    report.rows_in = frame.height
+    if frame.height:
+        LOADERS[collector.kind](collector, frame, report, engine, settings, progress)
+    report.status = _status(report, collector)
+    if report.status is RunStatus.failed and not report.errors:
+        report.errors.append("every row was rejected" if report.rejected else "the source returned no rows")
+    _finish(report, engine)
+    return report
+
+
+def _status(report: RunReport, collector: Collector) -> RunStatus:
+    if report.published == 0 and not (report.rows_in == 0 and not report.errors and collector.legitimately_empty):
+        return RunStatus.failed
+    return RunStatus.partial if report.errors or report.rejected else RunStatus.ok
+
+
+def _load_quotes(collector: Collector, raw: pl.DataFrame, report: RunReport, engine: Engine, settings: Settings,
+                 progress: Progress | None) -> None:
+    days = raw.get_column("observed_at").dt.date()
+    currencies = {*raw.get_column("send_currency").drop_nulls().unique(),
+                  *raw.get_column("receive_currency").drop_nulls().unique(), "EUR"}
+    rates = read_rates(engine, {c for c in currencies if isinstance(c, str)}, days.min(), days.max())  # type: ignore[arg-type]
+    normalised = normalise_quotes(raw, source=collector.source, rates=rates, mappings=provider_mappings(engine),
+                                  disagreement=settings.margin_disagreement_points)
+    good, bad = split_quotes(normalised)
+    report.rejected = bad.height
+    with engine.begin() as conn:
+        quarantine(conn, bad, source=collector.source, run_id=report.run_id, columns=[*raw.columns])
+    with engine.begin() as conn:
+        report.new = upsert_quotes(conn, good, source=collector.source, run_id=report.run_id,
+                                   progress=(lambda done, total: progress("load", done, total)) if progress else None)
+        refresh_statistics(conn, collector.source, good.get_column("period").unique().to_list())
+    report.published = good.height
+
+
+def _load_rates(collector: Collector, rates: pl.DataFrame, report: RunReport, engine: Engine, settings: Settings,
+                progress: Progress | None) -> None:
+    with engine.begin() as conn:
+        report.new = upsert_rates(conn, rates)
+    report.published = rates.height
+
+
+def _load_history(collector: Collector, history: pl.DataFrame, report: RunReport, engine: Engine,
+                  settings: Settings, progress: Progress | None) -> None:
+    def code(column: str) -> pl.Expr:
+        values = history.get_column(column).drop_nulls().unique().to_list()
+        return pl.col(column).replace_strict({v: alpha2(v) for v in values}, default=None, return_dtype=pl.String)
+
+    judged = history.with_columns(pl.concat_str(code("source_country"), code("destination_country"), separator="-")
+                                  .alias("corridor")).with_columns(
+        pl.coalesce("problem", pl.when(pl.col("corridor").is_null()).then(pl.lit("country code not recognised")))
+        .alias("reason"))
+    bad, good = judged.filter(pl.col("reason").is_not_null()), judged.filter(pl.col("reason").is_null())
+    report.rejected = bad.height
+    with engine.begin() as conn:
+        quarantine(conn, bad, source=collector.source, run_id=report.run_id)
+        store_history(conn, good)
+    report.published = good.height
+
+
+LOADERS = {"quotes": _load_quotes, "rates": _load_rates, "history": _load_history}
