@@ -12,6 +12,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.static_files import create_static_files_router
 
 from app.accounts.controller import AccountController
+from app.comparison.alert_pages import AlertPages
 from app.comparison.api import OpenDataAPI, OpenDataCSV
 from app.comparison.pages import ComparisonPages
 from app.db import get_engine
@@ -38,7 +39,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     static = create_static_files_router(path="/static", directories=[PROJECT_ROOT / "app" / "static"],
                                         include_in_schema=False, cache_control=None)
     app = Litestar(
-        route_handlers=[SiteController, AccountController, ComparisonPages, OpenDataAPI, OpenDataCSV,
+        route_handlers=[SiteController, AccountController, ComparisonPages, AlertPages, OpenDataAPI, OpenDataCSV,
                         *MARKETPLACE_HANDLERS, static],
         dependencies=dependencies,
         middleware=[

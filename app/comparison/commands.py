@@ -50,8 +50,8 @@ def import_rpw(path: Path) -> None:
         progress("read", 0, 1)
         content = path.read_bytes()
         progress("read", 1, 1)
-        report = ingest("rpw", content, url=path.resolve().as_uri(), engine=get_engine(), settings=settings,
-                        trigger="cli", progress=progress)
+        report = ingest("rpw", content, url=path.resolve().as_uri(), engine=get_engine(settings.database_url),
+                        settings=settings, trigger="cli", progress=progress)
     click.echo(_summary(report))
     sys.exit(1 if report.status.value == "failed" else 0)
 
@@ -72,10 +72,11 @@ def collect(sources: tuple[str, ...], corridors: tuple[str, ...]) -> None:
         raise click.BadParameter(f"unknown source(s) {', '.join(unknown)}; choose among "
                                  f"{', '.join(s for s in COLLECTORS if s != 'staff')}")
     chosen = list(sources) or [s for s, c in COLLECTORS.items() if c.schedulable]
+    settings = get_settings()
     failed = False
     for source in chosen:
         try:
-            report = run_collector(source, engine=get_engine(), settings=get_settings(),
+            report = run_collector(source, engine=get_engine(settings.database_url), settings=settings,
                                    corridors=list(corridors) or None, trigger="cli")
         except AlreadyRunning as exc:
             click.echo(f"{source}: {exc}", err=True)
@@ -95,7 +96,8 @@ def scheduler() -> None:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    runner = CollectorScheduler(get_settings(), get_engine())
+    settings = get_settings()
+    runner = CollectorScheduler(settings, get_engine(settings.database_url))
     runner.start()
     click.echo("scheduler started; it runs jobs while it holds the runner lock")
     while not stop.wait(1):  # a timed wait lets the signal handler run promptly

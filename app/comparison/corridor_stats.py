@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import polars as pl
-from sqlalchemy import Connection, String, cast, select
+from sqlalchemy import Connection, String, cast, func, select
 
 from app.comparison.statistics import corridor_statistics
-from app.models import Quote
+from app.models import CorridorStat, Quote
+from app.models.base import utcnow
 from scrapers.loading import upsert_stats
 
 OWN_SOURCES = ("wise", "staff")
@@ -56,8 +57,12 @@ def refresh_statistics(conn: Connection, source: str, periods: Iterable[str]) ->
 
 
 def store_history(conn: Connection, averages: pl.DataFrame) -> int:
-    """The World Bank's published corridor averages 2011–2020 (USD 200), as "wb_history" statistics."""
+    """The World Bank's published corridor averages 2011–2020 (USD 200), as "wb_history"
+    statistics; returns how many corridor-quarters were new or changed."""
     stats = averages.select("corridor", "period", pl.lit(200, pl.Int32).alias("amount_usd"),
                             pl.col("average_total_cost_pct"))
+    since = utcnow()
     upsert_stats(conn, stats, source="wb_history")
-    return stats.height
+    table = CorridorStat.__table__  # type: ignore[attr-defined]
+    return int(conn.execute(select(func.count()).select_from(table).where(
+        table.c.source == "wb_history", table.c.computed_at >= since)).scalar_one())

@@ -1,6 +1,7 @@
 """All tables, imported here so SQLModel.metadata (and Alembic) sees every one."""
 
 from app.models.accounts import EmailToken, KeyValue, OutboxMessage, Role, User
+from app.models.alerts import AlertKind, RateAlert
 from app.models.billing import (
     AttemptKind,
     AttemptState,
@@ -40,6 +41,8 @@ from app.models.quotes import (
 from app.models.reference import Country, Currency
 
 __all__ = [
+    "AlertKind",
+    "RateAlert",
     "Approval",
     "AttemptKind",
     "AttemptState",

@@ -1,0 +1,64 @@
+"""Rate alert pages: subscribe from the comparison, confirm from the mail, unsubscribe from any mail."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Template
+from sqlmodel import Session
+
+from app.comparison import alerts
+from app.errors import DomainError
+from app.flash import flash
+from app.i18n import _
+from app.settings import Settings
+
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+class AlertPages(Controller):
+    path = "/alerts"
+
+    @post("/", sync_to_thread=True)
+    def subscribe(self, request: Request[Any, Any, Any], data: Form, db: Session,
+                  settings: Settings) -> Redirect | Template:
+        back = f"/?from={data.get('from', '')}&to={data.get('to', '')}&amount={data.get('amount', '')}"
+        try:
+            alerts.subscribe(db, settings, email=data.get("email", ""), source=data.get("from", ""),
+                             destination=data.get("to", ""), amount=data.get("amount", ""),
+                             kind=data.get("kind", ""), threshold=data.get("threshold", ""))
+            db.commit()
+        except DomainError as exc:
+            db.rollback()
+            return Template("pages/alert_form.html", status_code=400,
+                            context={"form": data, "errors": {exc.field or "form": exc.message}, "back": back})
+        flash(request, _("Almost done: open the link we have sent to %(email)s to start the alert.",
+                         email=data.get("email", "")), "success")
+        return Redirect(back)
+
+    @get("/confirm", sync_to_thread=True)
+    def confirm(self, db: Session, token: str = "") -> Template:
+        try:
+            alert = alerts.confirm(db, token)
+            db.commit()
+        except DomainError as exc:
+            return Template("pages/error.html", status_code=400,
+                            context={"status": 400, "title": _("Link not valid"), "message": exc.message})
+        return Template("pages/alert_done.html", context={"alert": alert, "confirmed": True})
+
+    @get("/unsubscribe", sync_to_thread=False)
+    def unsubscribe_page(self, alert: int = 0, key: str = "") -> Template:
+        return Template("pages/alert_unsubscribe.html", context={"alert_id": alert, "key": key})
+
+    @post("/unsubscribe", sync_to_thread=True)
+    def unsubscribe(self, data: Form, db: Session, settings: Settings) -> Template:
+        try:
+            alert = alerts.unsubscribe(db, settings, int(data.get("alert", "0") or 0), data.get("key", ""))
+            db.commit()
+        except (DomainError, ValueError):
+            return Template("pages/error.html", status_code=400, context={
+                "status": 400, "title": _("Link not valid"), "message": _("This link is invalid or has expired.")})
+        return Template("pages/alert_done.html", context={"alert": alert, "confirmed": False})

@@ -1,0 +1,74 @@
+"""Rate alerts: double opt-in, at most one mail a day, unsubscribe link in every mail."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from sqlmodel import select
+
+from app.comparison.alerts import check_alerts
+from app.models import OutboxMessage, RateAlert
+from tests.support import post_form
+
+# The sample was collected in 2025 Q3: pretend it is a day later, so its prices count as fresh.
+FRESH = datetime(2025, 9, 30, tzinfo=UTC)
+
+
+def _subscribe(client, **overrides):  # type: ignore[no-untyped-def]
+    form = {"from": "FR", "to": "SN", "amount": "200", "kind": "total_cost_below", "threshold": "2.5",
+            "email": "Awa@Example.org"} | overrides
+    return post_form(client, "/?from=FR&to=SN&amount=200", "/alerts", form, follow_redirects=False)
+
+
+def _mails(session, to="awa@example.org"):  # type: ignore[no-untyped-def]
+    session.expire_all()
+    return session.exec(select(OutboxMessage).where(OutboxMessage.to_address == to)
+                        .order_by(OutboxMessage.id)).all()
+
+
+def test_nothing_is_sent_before_confirmation(client, rpw_loaded, session, settings):
+    assert _subscribe(client).status_code in (302, 303)
+    assert len(_mails(session)) == 1  # the confirmation request only
+    assert check_alerts(rpw_loaded, settings, now=FRESH) == 0
+
+
+def test_confirmed_alert_mails_once_a_day_with_unsubscribe_link(client, rpw_loaded, session, settings):
+    _subscribe(client)
+    confirm = re.search(r"/alerts/confirm\?token=\S+", _mails(session)[0].body)
+    assert confirm and "Votre alerte est active" in client.get(confirm.group(0)).text
+    assert check_alerts(rpw_loaded, settings, now=FRESH) == 1
+    assert check_alerts(rpw_loaded, settings, now=FRESH + timedelta(hours=5)) == 0, "one mail a day at most"
+    assert check_alerts(rpw_loaded, settings, now=FRESH + timedelta(days=1, minutes=1)) == 1
+    mails = _mails(session)
+    assert len(mails) == 3 and all("/alerts/unsubscribe?alert=" in m.body for m in mails)
+    link = re.search(r"(/alerts/unsubscribe\?alert=\S+)", mails[-1].body).group(1)  # type: ignore[union-attr]
+    page = client.get(link)
+    alert_id, key = re.search(r'name="alert" value="(\d+)".*name="key" value="(\w+)"', page.text, re.S).groups()  # type: ignore[union-attr]
+    r = post_form(client, link, "/alerts/unsubscribe", {"alert": alert_id, "key": key})
+    assert r.status_code == 200 and "Alerte arrêtée" in r.text
+    assert check_alerts(rpw_loaded, settings, now=FRESH + timedelta(days=3)) == 0
+
+
+def test_threshold_not_reached_sends_nothing_and_stale_prices_never_count(client, rpw_loaded, session, settings):
+    _subscribe(client, threshold="0.1")
+    client.get(re.search(r"/alerts/confirm\?token=\S+", _mails(session)[0].body).group(0))  # type: ignore[union-attr]
+    assert check_alerts(rpw_loaded, settings, now=FRESH) == 0
+    _subscribe(client, kind="received_above", threshold="1000", email="b@example.org")
+    client.get(re.search(r"/alerts/confirm\?token=\S+", _mails(session, "b@example.org")[0].body).group(0))  # type: ignore[union-attr]
+    assert check_alerts(rpw_loaded, settings, now=datetime(2026, 11, 28, tzinfo=UTC)) == 0  # 2025 data is stale
+
+
+def test_bad_subscription_is_explained(client, rpw_loaded, session):
+    r = _subscribe(client, email="not-an-address")
+    assert r.status_code == 400 and 'value="not-an-address"' in r.text
+    assert _subscribe(client, threshold="-1").status_code == 400
+    assert _subscribe(client, to="JP").status_code in (400, 404)
+    assert session.exec(select(RateAlert)).all() == []
+
+
+def test_forged_unsubscribe_is_refused(client, rpw_loaded, session):
+    _subscribe(client)
+    alert = session.exec(select(RateAlert)).one()
+    r = post_form(client, "/", "/alerts/unsubscribe", {"alert": str(alert.id), "key": "0" * 32})
+    assert r.status_code == 400

@@ -1,0 +1,82 @@
+"""The sender's pages: compare (full page and htmx swap), corridor history, provider, methodology, budget."""
+
+from __future__ import annotations
+
+import gzip
+import re
+
+from tests.comparison.conftest import DATA  # noqa: F401 - the rpw_loaded fixture lives beside it
+
+
+def test_home_compares_france_senegal_200_euros_by_default(client, rpw_loaded):
+    r = client.get("/")
+    assert r.status_code == 200
+    assert '<option value="FR" selected' in r.text and '<option value="SN" selected' in r.text
+    assert 'value="200"' in r.text
+    rows = re.findall(r'<tr>\s*<th scope="row">', r.text)
+    assert len(rows) >= 10
+    assert "Moyenne du couloir" in r.text and "2,41" in r.text  # the World Bank's 2.41 %, in French
+    assert "données anciennes" in r.text, "2025 data is marked old, never presented as fresh"
+
+
+def test_htmx_request_gets_only_the_results(client, rpw_loaded):
+    full = client.get("/?from=FR&to=SN&amount=500&payout=mobile_wallet")
+    part = client.get("/?from=FR&to=SN&amount=500&payout=mobile_wallet",
+                      headers={"HX-Request": "true", "HX-Target": "results"})
+    assert part.status_code == 200 and "<html" not in part.text and "<table" in part.text
+    assert part.text.strip() in full.text.replace("\n  ", "\n") or part.text.count("<tr>") == full.text.count("<tr>")
+    assert "Portefeuille mobile" in part.text or "Mobile wallet" in part.text
+
+
+def test_mobile_wallet_offers_show_the_cash_out_fee(client, rpw_loaded):
+    r = client.get("/?from=FR&to=SN&amount=200&payout=mobile_wallet", headers={"Accept-Language": "en"})
+    assert "cash-out fee" in r.text
+
+
+def test_bad_amount_is_explained_and_nothing_breaks(client, rpw_loaded):
+    r = client.get("/?from=FR&to=SN&amount=-3", headers={"Accept-Language": "en"})
+    assert r.status_code == 400 and "more than zero" in r.text and 'aria-invalid="true"' in r.text
+    r = client.get("/?from=FR&to=JP&amount=200", headers={"Accept-Language": "en"})
+    assert r.status_code == 404 and "no prices" in r.text
+
+
+def test_any_amount_is_priced_from_the_nearest_observation(client, rpw_loaded):
+    r = client.get("/?from=FR&to=SN&amount=300", headers={"Accept-Language": "en"})
+    assert "priced from the quote for" in r.text  # RPW observed 140 € and 345 €
+
+
+def test_corridor_history_page(client, rpw_loaded):
+    r = client.get("/corridors/FR-SN", headers={"Accept-Language": "en"})
+    assert r.status_code == 200 and "<svg" in r.text and 'role="img"' in r.text
+    assert "2011Q1" in r.text and "2025Q3" in r.text
+    with_lines = client.get("/corridors/FR-SN?providers=true")
+    assert with_lines.text.count("<polyline") > r.text.count("<polyline")
+    assert client.get("/corridors/XX-SN").status_code == 404
+
+
+def test_provider_page(client, rpw_loaded):
+    r = client.get("/providers/western-union", headers={"Accept-Language": "en"})
+    assert r.status_code == 200 and "Western Union" in r.text and "FR-SN" in r.text
+    assert client.get("/providers/no-such-provider").status_code == 404
+
+
+def test_methodology_in_both_languages(client):
+    fr = client.get("/methodology")
+    en = client.get("/methodology", headers={"Accept-Language": "en"})
+    assert "Comment nous comparons" in fr.text and "SmaRT" in fr.text
+    assert "How we compare" in en.text and "three cheapest" in en.text
+    assert en.text.count("<li>") >= 12 and "60 %" in en.text
+
+
+def test_compare_page_budget(client, rpw_loaded):
+    """HTML + CSS + JS of the compare page, gzipped, stay under 60 KB; nothing comes from another host."""
+    page = client.get("/")
+    assets = re.findall(r'(?:href|src)="(/static/[^"]+)"', page.text)
+    assert any(a.endswith(".css") for a in assets) and any(a.endswith(".js") for a in assets)
+    total = len(gzip.compress(page.content))
+    for asset in assets:
+        body = client.get(asset)
+        assert body.status_code == 200, asset
+        total += len(gzip.compress(body.content))
+    assert total <= 60 * 1024, f"{total} bytes gzipped"
+    assert not re.findall(r'(?:href|src)="(?:https?:)?//', page.text.split("<footer")[0])
