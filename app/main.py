@@ -14,13 +14,16 @@ from litestar.static_files import create_static_files_router
 from app.accounts.controller import AccountController
 from app.comparison.alert_pages import AlertPages
 from app.comparison.api import OpenDataAPI, OpenDataCSV
+from app.comparison.cache import ComparisonCache
 from app.comparison.pages import ComparisonPages
+from app.comparison.staff import StaffComparisonController
 from app.db import get_engine
 from app.deps import dependencies
 from app.errors import exception_handlers
 from app.marketplace.routes import MARKETPLACE_HANDLERS
 from app.middleware import locale_middleware, security_headers, user_middleware
 from app.pages import SiteController
+from app.scheduler import start_in_app, stop_in_app
 from app.sessions import SessionMiddleware
 from app.settings import PROJECT_ROOT, Settings, get_settings
 from app.store import make_store
@@ -40,7 +43,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
                                         include_in_schema=False, cache_control=None)
     app = Litestar(
         route_handlers=[SiteController, AccountController, ComparisonPages, AlertPages, OpenDataAPI, OpenDataCSV,
-                        *MARKETPLACE_HANDLERS, static],
+                        StaffComparisonController, *MARKETPLACE_HANDLERS, static],
+        on_startup=[start_in_app],  # the scheduler, when SCHEDULER_ENABLED (it runs jobs only under its lock)
+        on_shutdown=[stop_in_app],
         dependencies=dependencies,
         middleware=[
             locale_middleware,
@@ -51,7 +56,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         csrf_config=csrf,
         stores=stores,
         template_config=template_config(),
-        compression_config=CompressionConfig(backend="gzip", minimum_size=500),
+        compression_config=CompressionConfig(backend="gzip", minimum_size=500, gzip_compress_level=1),
         exception_handlers=exception_handlers,
         before_send=[security_headers],
         openapi_config=OpenAPIConfig(title="Passerelle open data API", version="1",
@@ -60,4 +65,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.comparison_cache = ComparisonCache(engine)
     return app

@@ -28,6 +28,10 @@ class SiteController(Controller):
                                 samesite="lax", secure=settings.production)
         return response
 
+    @get("/robots.txt", sync_to_thread=False, include_in_schema=False, media_type="text/plain")
+    def robots(self) -> str:
+        return "User-agent: *\nDisallow: /staff/\nDisallow: /admin/\nDisallow: /my/\n"
+
     @get("/healthz", sync_to_thread=True, include_in_schema=False)
     def healthz(self, request: Request[Any, Any, Any]) -> Response[dict[str, str]]:
         try:

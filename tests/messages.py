@@ -18,7 +18,7 @@ def template_messages() -> list[str]:
     found: dict[str, None] = {}
     for folder, pattern, method in SOURCES:
         for _file, _line, message, _comments, _ctx in extract_from_dir(
-            str(ROOT / folder), method_map=[(pattern, method)], keywords={"_": None},
+            str(ROOT / folder), method_map=[(pattern, method)], keywords={"_": None, "N_": None},
             options_map={pattern: {"extensions": "jinja2.ext.i18n"}} if method != "python" else None,
         ):
             if isinstance(message, str) and message not in SAME_IN_BOTH:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
-from urllib.parse import urlencode
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get
-from litestar.response import Redirect
 from litestar.params import Parameter
+from litestar.response import Redirect
 from sqlmodel import Session
 
 from app.comparison.indicators import (

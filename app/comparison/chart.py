@@ -73,7 +73,7 @@ def history_svg(points: list[HistoryPoint], lines: dict[str, list[tuple[str, Dec
     parts.append(_polyline([(x(p.period), y(p.average_total_cost_pct)) for p in points], "#0b5d4b", 3,
                            _("Corridor average")))
     parts.append("</svg>")
-    return Markup("".join(parts))
+    return Markup("".join(parts))  # noqa: S704 - every piece of text above went through escape()
 
 
 def _polyline(xy: list[tuple[float, float]], colour: str, width: float, label: str) -> str:

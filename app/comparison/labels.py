@@ -1,41 +1,41 @@
-"""Words for the comparison's codes, in the reader's language."""
+"""Words for the comparison's codes, in the reader's language (msgids marked with N_ for extraction)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from app.i18n import _
 
 
-def payout_label(code: str) -> str:
-    return {"cash": _("Cash pick-up"), "bank_account": _("Bank account"), "mobile_wallet": _("Mobile wallet"),
-            "other": _("Other")}.get(code, code)
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "translate later"
+    return message
 
 
-def payin_label(code: str) -> str:
-    return {"cash": _("Cash"), "bank_account": _("Bank transfer"), "debit_card": _("Debit card"),
-            "credit_card": _("Credit card"), "card": _("Card"), "mobile_money": _("Mobile money"),
-            "other": _("Other")}.get(code, code.replace("_", " "))
+PAYOUT = {"cash": N_("Cash pick-up"), "bank_account": N_("Bank account"), "mobile_wallet": N_("Mobile wallet"),
+          "other": N_("Other")}
+PAYIN = {"cash": N_("Cash"), "bank_account": N_("Bank transfer"), "debit_card": N_("Debit card"),
+         "credit_card": N_("Credit card"), "card": N_("Card"), "mobile_money": N_("Mobile money"),
+         "other": N_("Other")}
+SPEED = {"under_1h": N_("Less than one hour"), "same_day": N_("Same day"), "next_day": N_("Next day"),
+         "2_days": N_("2 days"), "3_5_days": N_("3 to 5 days"), "6_days_plus": N_("6 days or more"),
+         "unknown": N_("Not stated")}
+KIND = {"bank": N_("Bank"), "money_transfer_operator": N_("Money transfer operator"),
+        "mobile_operator": N_("Mobile operator"), "post_office": N_("Post office"), "fintech": N_("Fintech"),
+        "unreviewed": N_("Not yet reviewed")}
+SOURCE = {"rpw": N_("World Bank RPW"), "wise": N_("Wise comparison"), "staff": N_("Passerelle staff survey"),
+          "passerelle": N_("Passerelle"), "wb_history": N_("World Bank series")}
+SORT = {"received": N_("Amount received"), "cost": N_("Total cost"), "speed": N_("Speed")}
 
 
-def speed_label(code: str) -> str:
-    return {"under_1h": _("Less than one hour"), "same_day": _("Same day"), "next_day": _("Next day"),
-            "2_days": _("2 days"), "3_5_days": _("3 to 5 days"), "6_days_plus": _("6 days or more"),
-            "unknown": _("Not stated")}.get(code, code)
+def _labeller(words: dict[str, str]) -> Callable[[str], str]:
+    def label(code: str) -> str:
+        message = words.get(code)
+        return _(message) if message else code.replace("_", " ")
+    return label
 
 
-def kind_label(code: str) -> str:
-    return {"bank": _("Bank"), "money_transfer_operator": _("Money transfer operator"),
-            "mobile_operator": _("Mobile operator"), "post_office": _("Post office"), "fintech": _("Fintech"),
-            "unreviewed": _("Not yet reviewed")}.get(code, code)
-
-
-def source_label(code: str) -> str:
-    return {"rpw": _("World Bank RPW"), "wise": _("Wise comparison"), "staff": _("Passerelle staff survey"),
-            "passerelle": _("Passerelle"), "wb_history": _("World Bank series")}.get(code, code)
-
-
-def sort_label(code: str) -> str:
-    return {"received": _("Amount received"), "cost": _("Total cost"), "speed": _("Speed")}.get(code, code)
-
+payout_label, payin_label, speed_label = _labeller(PAYOUT), _labeller(PAYIN), _labeller(SPEED)
+kind_label, source_label, sort_label = _labeller(KIND), _labeller(SOURCE), _labeller(SORT)
 
 LABELS = {"payout_label": payout_label, "payin_label": payin_label, "speed_label": speed_label,
           "kind_label": kind_label, "source_label": source_label, "sort_label": sort_label}

@@ -5,12 +5,18 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get
+import anyio.to_thread
+from jinja2 import Environment
+from litestar import Controller, MediaType, Request, Response, get
 from litestar.params import Parameter
 from litestar.response import Template
+from litestar.utils.scope.state import ScopeState
+from markupsafe import Markup, escape
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from app.comparison import chart
+from app.comparison.cache import ComparisonCache
 from app.comparison.indicators import history, latest_stats, parse_corridor_code
 from app.comparison.offers import PAYOUTS, SORTS, Comparison, compare
 from app.errors import DomainError
@@ -21,10 +27,23 @@ from app.settings import Settings
 from providers import UnknownProvider, get_provider
 
 DEFAULTS = {"from": "FR", "to": "SN", "amount": "200", "currency": "EUR"}
-Q = Annotated[str | None, Parameter(query="from")]
 
 
-def country_choices(session: Session) -> tuple[list[Country], list[Country]]:
+def country_choices(engine: Engine) -> tuple[list[Country], list[Country]]:
+    with Session(engine, expire_on_commit=False) as session:
+        return _country_choices(session)
+
+
+def _csrf_input(request: Request[Any, Any, Any]) -> str:
+    token = ScopeState.from_scope(request.scope).csrf_token
+    return f'<input type="hidden" name="_csrf_token" value="{escape(token or "")}">'
+
+
+def _error_field(html: str) -> str | None:
+    return "amount" if 'id="c-amount-error"' in html else None
+
+
+def _country_choices(session: Session) -> tuple[list[Country], list[Country]]:
     pairs = session.exec(select(Quote.source_country, Quote.destination_country).distinct()).all()
     senders = {a for a, _b in pairs} | {"FR"}
     receivers = {b for _a, b in pairs} | {"SN"}
@@ -47,32 +66,57 @@ def savings(comparison: Comparison, average_pct: Decimal | None) -> dict[str, De
     return {"cheapest_pct": min(costs), "per_transfer": per_transfer, "per_year": per_transfer * 12}
 
 
-class ComparisonPages(Controller):
-    @get("/", sync_to_thread=True)
-    def compare_page(self, request: Request[Any, Any, Any], db: Session, settings: Settings,
-                     source: Annotated[str | None, Parameter(query="from")] = None,
-                     to: str | None = None, amount: str | None = None, currency: str | None = None,
-                     payout: str | None = None, payin: str | None = None, sort: str = "received") -> Template:
-        form = {"from": source or DEFAULTS["from"], "to": to or DEFAULTS["to"],
-                "amount": amount or DEFAULTS["amount"], "currency": currency or "",
-                "payout": payout or "", "payin": payin or "", "sort": sort}
-        context: dict[str, Any] = {"form": form, "payouts": PAYOUTS, "sorts": SORTS, "error": None,
-                                   "comparison": None, "stats": None, "saving": None}
+CSRF_MARK = "\x00csrf\x00"  # cached fragments carry this, replaced by each visitor's own token
+
+
+def build_results(engine: Engine, settings: Settings, form: dict[str, str], env: Environment) -> tuple[str, int]:
+    """The results fragment (offers, corridor panel, alert form) as HTML, and its HTTP status."""
+    context: dict[str, Any] = {"form": form, "payouts": PAYOUTS, "sorts": SORTS, "error": None,
+                               "comparison": None, "stats": None, "saving": None, "csrf_input": CSRF_MARK}
+    with Session(engine, expire_on_commit=False) as db:
         try:
-            comparison = compare(db, settings, form["from"], form["to"], form["amount"], currency or None,
-                                 payout or None, payin or None, sort)
+            comparison = compare(db, settings, form["from"], form["to"], form["amount"], form["currency"] or None,
+                                 form["payout"] or None, form["payin"] or None, form["sort"])
             stats = latest_stats(db, comparison.corridor)
             context.update(comparison=comparison, stats=stats,
                            saving=savings(comparison, stats.average_total_cost_pct if stats else None))
-            form["currency"] = comparison.currency
         except DomainError as exc:
             context["error"] = exc
-        status = context["error"].status_code if context["error"] else 200
+    html = env.get_template("partials/_results.html").render(context)
+    return html, context["error"].status_code if context["error"] else 200
+
+
+def build_form(engine: Engine, form: dict[str, str], error_field: str | None, env: Environment) -> str:
+    senders, receivers = country_choices(engine)
+    return env.get_template("partials/_compare_form.html").render(
+        form=form, payouts=PAYOUTS, sorts=SORTS, senders=senders, receivers=receivers, error_field=error_field)
+
+
+class ComparisonPages(Controller):
+    @get("/")
+    async def compare_page(self, request: Request[Any, Any, Any], settings: Settings,
+                           source: Annotated[str | None, Parameter(query="from")] = None,
+                           to: str | None = None, amount: str | None = None, currency: str | None = None,
+                           payout: str | None = None, payin: str | None = None,
+                           sort: str = "received") -> Template | Response[str]:
+        form = {"from": (source or DEFAULTS["from"]).upper(), "to": (to or DEFAULTS["to"]).upper(),
+                "amount": amount or DEFAULTS["amount"], "currency": (currency or "").upper(),
+                "payout": payout or "", "payin": payin or "", "sort": sort}
+        cache: ComparisonCache = request.app.state.comparison_cache
+        env: Environment = request.app.template_engine.engine  # type: ignore[union-attr]
+        locale = current_locale.get()
+        key = ("results", locale, *form.values())
+        html, status = cache.get(key) or cache.put(
+            key, await anyio.to_thread.run_sync(build_results, cache.engine, settings, form, env))
+        html = html.replace(CSRF_MARK, _csrf_input(request))
         if request.headers.get("hx-request") and request.headers.get("hx-target") == "results":
-            return Template("partials/_results.html", context=context, status_code=200)
-        senders, receivers = country_choices(db)
-        context.update(senders=senders, receivers=receivers)
-        return Template("pages/compare.html", context=context, status_code=status)
+            return Response(html, media_type=MediaType.HTML)
+        form_key = ("form", locale, _error_field(html), *form.values())
+        form_html = cache.get(form_key) or cache.put(
+            form_key, await anyio.to_thread.run_sync(build_form, cache.engine, form, _error_field(html), env))
+        # Both fragments come from autoescaping templates.
+        return Template("pages/compare.html", status_code=status, context={
+            "form_html": Markup(form_html), "results_html": Markup(html)})  # noqa: S704
 
     @get("/corridors/{code:str}", sync_to_thread=True)
     def corridor_page(self, db: Session, code: str, providers: bool = False) -> Template:

@@ -1,0 +1,39 @@
+"""Demo data of the comparison: the bundled real data, loaded through the same pipeline as live data.
+
+RPW 2025 Q3 sample, the World Bank corridor averages 2011–2020, ECB and IMF reference rates, and the
+recorded Wise answer. Every load is a recorded run (trigger "demo"); loading twice adds nothing.
+Freshness is judged on the data's own dates, so this data shows as stale, never as fresh.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from app.demo import demo_loader
+from app.settings import PROJECT_ROOT, get_settings
+
+DATA = PROJECT_ROOT / "app" / "data"
+# Rates first: quotes are priced against the reference rate of their day.
+FILES = (
+    ("ecb_history", DATA / "fx" / "eurofxref-hist.csv"),
+    ("imf", DATA / "fx" / "imf_annual_rates_per_usd.csv"),
+    ("rpw", DATA / "rpw" / "rpw_2025q3_sample.xlsx"),
+    ("rpw_history", DATA / "rpw" / "rpw_corridor_averages_2011q1_2020q3.csv"),
+    *(("wise", path) for path in sorted((DATA / "wise").glob("*.json"))),
+)
+
+
+@demo_loader("comparison")
+def load_comparison(session: Session) -> str:
+    from scrapers.pipeline import ingest
+
+    engine = session.get_bind()
+    assert isinstance(engine, Engine)
+    settings = get_settings().model_copy(update={"database_url": str(engine.url)})
+    lines = []
+    for source, path in FILES:
+        report = ingest(source, path.read_bytes(), url=path.as_uri(), engine=engine, settings=settings,
+                        trigger="demo")
+        lines.append(f"{path.name} {report.status.value} ({report.published} rows, {report.new} new)")
+    return "; ".join(lines)

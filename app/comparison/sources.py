@@ -1,0 +1,82 @@
+"""Where each price source stands: its last run, its last success, and whether its data is still fresh.
+
+Data older than its source's freshness window (``<source>_fresh_hours`` in settings) is stale: shown,
+never hidden, never presented as fresh. A source that never succeeded has no data to show.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from app.models import CollectorRun, RunStatus
+from app.models.base import aware, utcnow
+from app.settings import Settings
+from scrapers.collectors import COLLECTORS
+from scrapers.runs import AlreadyRunning
+
+
+@dataclass(frozen=True)
+class SourceState:
+    source: str
+    schedulable: bool
+    last_run: CollectorRun | None
+    last_success: CollectorRun | None  # the latest run that published something (ok or partial)
+    fresh_for: timedelta | None  # None: the data never goes stale (a frozen series)
+    running: bool
+
+    @property
+    def freshness(self) -> str:
+        """"fresh", "stale" or "never" (nothing published yet)."""
+        if self.last_success is None or self.last_success.finished_at is None:
+            return "never"
+        if self.fresh_for is None:
+            return "fresh"
+        age = utcnow() - (aware(self.last_success.finished_at) or utcnow())
+        return "fresh" if age <= self.fresh_for else "stale"
+
+    @property
+    def updated_at(self) -> datetime | None:
+        return aware(self.last_success.finished_at) if self.last_success else None
+
+
+def fresh_window(settings: Settings, source: str) -> timedelta | None:
+    hours = getattr(settings, f"{source}_fresh_hours", None)
+    return timedelta(hours=hours) if hours else None
+
+
+def source_states(session: Session, settings: Settings) -> list[SourceState]:
+    states = []
+    for source, collector in COLLECTORS.items():
+        runs = select(CollectorRun).where(CollectorRun.source == source).order_by(col(CollectorRun.id).desc())
+        last = session.exec(runs.limit(1)).first()
+        success = session.exec(runs.where(col(CollectorRun.status).in_([RunStatus.ok, RunStatus.partial]))
+                               .limit(1)).first()
+        states.append(SourceState(source, collector.schedulable, last, success, fresh_window(settings, source),
+                                  running=last is not None and last.status == RunStatus.running.value))
+    return states
+
+
+def run_in_background(source: str, engine: Engine, settings: Settings, wait_seconds: float = 3.0) -> str | None:
+    """Start a run now in a thread; return its status if it finishes within ``wait_seconds``, else None.
+
+    "running" means the source was already running (here, in the scheduler or on another host).
+    """
+    from scrapers.pipeline import collect
+
+    outcome: list[str] = []
+
+    def work() -> None:
+        try:
+            outcome.append(collect(source, engine=engine, settings=settings, trigger="staff").status.value)
+        except AlreadyRunning:
+            outcome.append("running")
+
+    thread = threading.Thread(target=work, name=f"collect-{source}", daemon=True)
+    thread.start()
+    thread.join(wait_seconds)
+    return outcome[0] if outcome else None
