@@ -1,4 +1,4 @@
-"""A per-process cache of comparison work, dropped whenever the published prices change.
+"""A per-process cache of comparison work, dropped whenever prices or published projects change.
 
 The data version (counts and highest ids of quotes and corridor statistics) is read at most every
 few seconds, so a page served from the cache costs no query; a collector load anywhere (another
@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
+from app.models.marketplace import Listing, ListingState
 from app.models.quotes import CorridorStat, Quote
 
 T = TypeVar("T")
@@ -37,7 +38,10 @@ class ComparisonCache:
         with Session(self.engine) as session:
             quotes = session.exec(select(func.max(Quote.id), func.max(Quote.run_id), func.count())).one()
             stats = session.exec(select(func.max(CorridorStat.id), func.count())).one()
-        return (*quotes, *stats)
+            # the save -> invest suggestions follow the published projects
+            listings = session.exec(select(func.max(Listing.updated_at), func.count())
+                                    .where(Listing.state == ListingState.published.value)).one()
+        return (*quotes, *stats, *listings)
 
     def version(self) -> tuple[Any, ...]:
         now = time.monotonic()

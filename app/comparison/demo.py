@@ -16,11 +16,12 @@ from app.settings import PROJECT_ROOT, get_settings
 DATA = PROJECT_ROOT / "app" / "data"
 # Rates first: quotes are priced against the reference rate of their day.
 FILES = (
-    ("ecb_history", DATA / "fx" / "eurofxref-hist.csv"),
-    ("imf", DATA / "fx" / "imf_annual_rates_per_usd.csv"),
-    ("rpw", DATA / "rpw" / "rpw_2025q3_sample.xlsx"),
-    ("rpw_history", DATA / "rpw" / "rpw_corridor_averages_2011q1_2020q3.csv"),
-    *(("wise", path) for path in sorted((DATA / "wise").glob("*.json"))),
+    ("ecb_history", DATA / "fx" / "eurofxref-hist.csv", {}),
+    ("imf", DATA / "fx" / "imf_annual_rates_per_usd.csv", {}),
+    ("rpw", DATA / "rpw" / "rpw_2025q3_sample.xlsx", {}),
+    ("rpw_history", DATA / "rpw" / "rpw_corridor_averages_2011q1_2020q3.csv", {}),
+    # the only recorded Wise answer we hold (its API documentation's): GBP -> EUR, read as UK -> Spain
+    ("wise", DATA / "wise" / "comparison_v4_docs_example.json", {"source_country": "GB", "target_country": "ES"}),
 )
 
 
@@ -30,10 +31,9 @@ def load_comparison(session: Session) -> str:
 
     engine = session.get_bind()
     assert isinstance(engine, Engine)
-    settings = get_settings().model_copy(update={"database_url": str(engine.url)})
     lines = []
-    for source, path in FILES:
-        report = ingest(source, path.read_bytes(), url=path.as_uri(), engine=engine, settings=settings,
-                        trigger="demo")
+    for source, path, context in FILES:
+        report = ingest(source, path.read_bytes(), url=path.as_uri(), engine=engine, settings=get_settings(),
+                        trigger="demo", context=context)
         lines.append(f"{path.name} {report.status.value} ({report.published} rows, {report.new} new)")
     return "; ".join(lines)

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from app.comparison import chart
 from app.comparison.cache import ComparisonCache
 from app.comparison.indicators import history, latest_stats, parse_corridor_code
+from app.comparison.invest import projects_to_fund
 from app.comparison.offers import PAYOUTS, SORTS, Comparison, compare
 from app.errors import DomainError
 from app.i18n import current_locale
@@ -78,8 +79,10 @@ def build_results(engine: Engine, settings: Settings, form: dict[str, str], env:
             comparison = compare(db, settings, form["from"], form["to"], form["amount"], form["currency"] or None,
                                  form["payout"] or None, form["payin"] or None, form["sort"])
             stats = latest_stats(db, comparison.corridor)
-            context.update(comparison=comparison, stats=stats,
-                           saving=savings(comparison, stats.average_total_cost_pct if stats else None))
+            saving = savings(comparison, stats.average_total_cost_pct if stats else None)
+            context.update(comparison=comparison, stats=stats, saving=saving, projects=projects_to_fund(
+                db, comparison.corridor.destination_country, saving["per_year"], comparison.currency)
+                if saving else [])
         except DomainError as exc:
             context["error"] = exc
     html = env.get_template("partials/_results.html").render(context)

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
-from app.models import CollectorRun, RunStatus
+from app.models import CollectorRun, Quote, ReferenceRate, RunStatus
 from app.models.base import aware, utcnow
 from app.settings import Settings
 from scrapers.collectors import COLLECTORS
-from scrapers.runs import AlreadyRunning
+
+RATE_SOURCES = {"ecb": "ecb", "ecb_history": "ecb", "imf": "imf"}  # collector -> reference_rate.source
 
 
 @dataclass(frozen=True)
@@ -26,18 +27,19 @@ class SourceState:
     schedulable: bool
     last_run: CollectorRun | None
     last_success: CollectorRun | None  # the latest run that published something (ok or partial)
+    newest: datetime | None  # when the newest published observation (or rate) was made
     fresh_for: timedelta | None  # None: the data never goes stale (a frozen series)
     running: bool
 
     @property
     def freshness(self) -> str:
-        """"fresh", "stale" or "never" (nothing published yet)."""
-        if self.last_success is None or self.last_success.finished_at is None:
+        """"fresh", "stale" or "never" (nothing published yet), judged on the data's own date: a
+        file of old prices imported today is old prices."""
+        if self.newest is None and (self.fresh_for is not None or self.last_success is None):
             return "never"
-        if self.fresh_for is None:
+        if self.fresh_for is None or self.newest is None:
             return "fresh"
-        age = utcnow() - (aware(self.last_success.finished_at) or utcnow())
-        return "fresh" if age <= self.fresh_for else "stale"
+        return "fresh" if utcnow() - self.newest <= self.fresh_for else "stale"
 
     @property
     def updated_at(self) -> datetime | None:
@@ -49,6 +51,18 @@ def fresh_window(settings: Settings, source: str) -> timedelta | None:
     return timedelta(hours=hours) if hours else None
 
 
+def newest_data(session: Session, source: str) -> datetime | None:
+    """The date of the newest thing a source published (quotes: observed_at; rates: their day)."""
+    kind = COLLECTORS[source].kind
+    if kind == "quotes":
+        return aware(session.exec(select(func.max(Quote.observed_at)).where(Quote.source == source)).one())
+    if kind == "rates":
+        day = session.exec(select(func.max(ReferenceRate.date)).where(
+            ReferenceRate.source == RATE_SOURCES[source])).one()
+        return datetime.combine(day, time(), UTC) if day else None
+    return None
+
+
 def source_states(session: Session, settings: Settings) -> list[SourceState]:
     states = []
     for source, collector in COLLECTORS.items():
@@ -56,7 +70,8 @@ def source_states(session: Session, settings: Settings) -> list[SourceState]:
         last = session.exec(runs.limit(1)).first()
         success = session.exec(runs.where(col(CollectorRun.status).in_([RunStatus.ok, RunStatus.partial]))
                                .limit(1)).first()
-        states.append(SourceState(source, collector.schedulable, last, success, fresh_window(settings, source),
+        states.append(SourceState(source, collector.schedulable, last, success, newest_data(session, source),
+                                  fresh_window(settings, source),
                                   running=last is not None and last.status == RunStatus.running.value))
     return states
 
@@ -67,6 +82,7 @@ def run_in_background(source: str, engine: Engine, settings: Settings, wait_seco
     "running" means the source was already running (here, in the scheduler or on another host).
     """
     from scrapers.pipeline import collect
+    from scrapers.runs import AlreadyRunning
 
     outcome: list[str] = []
 

@@ -125,7 +125,8 @@ class StaffComparisonController(Controller):
         return _observations_page(db, 400, values=values, errors=errors)
 
     @post("/observations/upload", sync_to_thread=True)
-    def upload(self, request: Request[Any, Any, Any], data: Upload, db: Session, settings: Settings) -> Template | Redirect:
+    def upload(self, request: Request[Any, Any, Any], data: Upload, db: Session,
+               settings: Settings) -> Template | Redirect:
         upload = data.get("file")
         content = upload.file.read() if isinstance(upload, UploadFile) else b""
         if not content:

@@ -1,0 +1,38 @@
+"""`passerelle demo load` gives real comparisons offline, once: a second `--if-empty` load does nothing,
+and the bundled data shows as stale, never as fresh."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlmodel import Session, func, select
+
+from app.comparison.sources import source_states
+from app.demo import load_demo
+from app.models import CollectorRun, CorridorStat, Quote, ReferenceRate
+from app.settings import Settings
+
+
+def counts(engine) -> tuple[int, ...]:  # type: ignore[no-untyped-def]
+    with Session(engine) as session:
+        return tuple(session.exec(select(func.count()).select_from(model)).one()
+                     for model in (CollectorRun, Quote, CorridorStat, ReferenceRate))
+
+
+def test_demo_loads_the_bundled_data_once(engine, db_url):  # type: ignore[no-untyped-def]
+    first = load_demo(only_if_empty=True, engine=engine)
+    assert "rpw_2025q3_sample.xlsx ok (234 rows, 234 new)" in first, first
+    loaded = counts(engine)
+    runs, quotes, stats, rates = loaded
+    assert quotes == 234 + 2 and rates > 200_000 and stats > 10_000
+    second = load_demo(only_if_empty=True, engine=engine)
+    assert "comparison: already loaded" in second
+    assert counts(engine) == loaded, "the second load did nothing at all"
+    with Session(engine) as session:
+        senegal = session.exec(select(CorridorStat).where(
+            CorridorStat.source == "rpw", CorridorStat.corridor == "FR-SN", CorridorStat.amount_usd == 200)).one()
+        states = {s.source: s for s in source_states(session, Settings(database_url=db_url))}
+    assert senegal.average_total_cost_pct == Decimal("2.41")
+    # recorded and bundled data is dated: it is shown as stale, never as fresh
+    assert states["wise"].freshness == states["ecb_history"].freshness == states["rpw"].freshness == "stale"
+    assert states["ecb"].freshness == "never" and states["rpw_history"].freshness == "fresh"
