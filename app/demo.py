@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from collections.abc import Callable
 
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app.db import session_scope
+from app.models import KeyValue
+from app.models.base import utcnow
 
 Loader = Callable[[Session], str]
 LOADERS: list[tuple[str, Loader]] = []
@@ -19,14 +24,23 @@ def demo_loader(name: str) -> Callable[[Loader], Loader]:
     return register
 
 
-def load_demo(only_if_empty: bool = False) -> str:
+def load_demo(only_if_empty: bool = False, engine: Engine | None = None) -> str:
+    """Run every domain's loader; with ``only_if_empty``, a loader that already ran is skipped."""
     _import_loaders()
     lines = []
     for name, loader in LOADERS:
-        with session_scope() as session:
+        marker = f"demo:loaded:{name}"
+        with session_scope(engine) as session:
+            if only_if_empty and session.get(KeyValue, marker) is not None:
+                lines.append(f"{name}: already loaded")
+                continue
             lines.append(f"{name}: {loader(session)}")
+            session.merge(KeyValue(key=marker, value=utcnow().isoformat().encode()))
     return "\n".join(lines) or "no demo loaders registered"
 
 
 def _import_loaders() -> None:
     """Domains register on import; a domain not built yet simply has no loader."""
+    for module in ("app.comparison.demo", "app.marketplace.demo"):
+        if importlib.util.find_spec(module) is not None:
+            importlib.import_module(module)

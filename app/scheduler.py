@@ -147,8 +147,8 @@ def next_due(engine: Engine, job_id: str, interval: int) -> datetime:
     """When a collector job is next due: its source's last run + the interval (now if overdue or never)."""
     now = datetime.now(UTC)
     with engine.connect() as conn:
-        last = conn.execute(select(func.max(CollectorRun.started_at)).where(  # type: ignore[arg-type]
-            CollectorRun.source == job_id)).scalar()
+        runs = CollectorRun.__table__.c  # type: ignore[attr-defined]
+        last = conn.execute(select(func.max(runs.started_at)).where(runs.source == job_id)).scalar()
     due = (aware(last) or now) + timedelta(seconds=interval) if last is not None else now
     return max(due, now)
 

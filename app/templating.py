@@ -11,6 +11,7 @@ from litestar.template.config import TemplateConfig
 from app import i18n
 from app.comparison.labels import LABELS
 from app.flash import pop_flashes
+from app.marketplace.format import FILTERS as FAST_FORMATS
 from app.marketplace.labels import LABEL_FILTERS
 from app.settings import PROJECT_ROOT
 
@@ -25,6 +26,7 @@ def make_environment(template_dir: Path = TEMPLATE_DIR) -> Environment:
     env.filters.update(money=i18n.fmt_money, number=i18n.fmt_number, pct=i18n.fmt_pct)
     env.globals.update(LABELS)
     env.filters.update(LABEL_FILTERS)  # marketplace codes -> translated words
+    env.filters.update(FAST_FORMATS)  # the same output as money/pct, for long lists
     return env
 
 

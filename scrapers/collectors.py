@@ -6,6 +6,7 @@ only adapt their output to the pipeline's frames, so validation and normalisatio
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 import polars as pl
@@ -86,7 +87,8 @@ class Wise(Collector):
         ]
 
     def parse(self, content: bytes, request: Request) -> pl.DataFrame:
-        target = request.context.get("target_country")
+        # a recorded answer read from a file has no request context: its own targetCountry says the route
+        target = request.context.get("target_country") or _stated(content, "targetCountry")
         frame = wise.parse_comparison(content, target_country=target)
         frame = frame.with_columns(
             pl.coalesce("source_country", pl.lit(request.context.get("source_country"))).alias("source_country"),
@@ -101,6 +103,14 @@ class Wise(Collector):
                             .str.strip_chars_end("."), pl.col("speed").fill_null("unknown"),
                             pl.col("observed_at").dt.strftime("%Y-%m-%dT%H:%M:%S"), separator=":")
         return raw_quotes(frame.with_columns(key.alias("natural_key")))
+
+
+def _stated(content: bytes, field: str) -> str | None:
+    try:
+        value = json.loads(content).get(field)
+    except (ValueError, AttributeError):
+        return None  # the parser reports what is wrong with the answer
+    return value if isinstance(value, str) else None
 
 
 class EcbDaily(Collector):

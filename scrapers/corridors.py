@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -25,13 +25,16 @@ class Corridor(NamedTuple):
 
 @lru_cache(maxsize=1024)
 def alpha2(code: str | None) -> str | None:
-    """ISO 3166 alpha-2 for an alpha-2 or alpha-3 code in any case; None when it is neither."""
+    """ISO 3166 alpha-2 for an alpha-2 or alpha-3 code (current or withdrawn) in any case; None otherwise."""
     code = (code or "").strip().upper()
     if code == "XKX" or code == "XK":  # Kosovo: user-assigned code, used by the World Bank
         return "XK"
-    found = (pycountry.countries.get(alpha_2=code) if len(code) == 2
-             else pycountry.countries.get(alpha_3=code) if len(code) == 3 else None)
-    return str(found.alpha_2) if found is not None else None
+    for register in (pycountry.countries, pycountry.historic_countries):  # historic: Netherlands Antilles in RPW 2011
+        found = (register.get(alpha_2=code) if len(code) == 2
+                 else register.get(alpha_3=code) if len(code) == 3 else None)
+        if found is not None:
+            return str(found.alpha_2)
+    return None
 
 
 @lru_cache(maxsize=512)
@@ -40,7 +43,7 @@ def country_currency(country: str | None) -> str | None:
     code = alpha2(country)
     if code is None:
         return None
-    currencies = get_territory_currencies(code, date.today(), tender=True)
+    currencies = get_territory_currencies(code, datetime.now(UTC).date(), tender=True)
     return currencies[0] if currencies else None
 
 

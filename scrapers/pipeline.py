@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,7 +27,7 @@ from app.models import RunStatus
 from app.settings import Settings
 from scrapers.base import Collector, Request
 from scrapers.collectors import COLLECTORS
-from scrapers.corridors import alpha2
+from scrapers.corridors import alpha2, country_currency
 from scrapers.errors import ParseError
 from scrapers.http import Fetcher, FetchError, FetchResult
 from scrapers.loading import provider_mappings, quarantine, read_rates, upsert_quotes, upsert_rates
@@ -100,7 +100,9 @@ async def fetch_all(requests: Sequence[Request], settings: Settings) -> list[Ans
             try:
                 return Answer(request, result=await fetcher.get(request.url, params=request.params))
             except FetchError as exc:
-                return Answer(request, error=str(exc))
+                asked = "&".join(f"{k}={v}" for k, v in request.params.items())
+                return Answer(request, error=f"{request.url}{'?' if asked else ''}{asked}: {exc.reason} "
+                                             f"({exc.attempts} attempt(s))")
 
         return list(await asyncio.gather(*(one(request) for request in requests)))
 
@@ -121,14 +123,16 @@ def collect(source: str, *, engine: Engine, settings: Settings, corridors: Seque
 
 
 def ingest(source: str, content: bytes, *, url: str, engine: Engine, settings: Settings, trigger: str = "manual",
-           progress: Progress | None = None) -> RunReport:
-    """Run the pipeline on bytes that were not fetched now (an imported file, a staff upload)."""
+           progress: Progress | None = None, context: Mapping[str, str] | None = None) -> RunReport:
+    """Run the pipeline on bytes that were not fetched now (an imported file, a staff upload); ``context``
+    is what the request would have told the parser (e.g. the target country of a recorded Wise answer)."""
     collector = collector_for(source, settings)
     report = RunReport(start_run(engine, source, trigger), source)
     result = FetchResult(url=url, status=200, content=content, content_type=None, fetched_at=datetime.now(UTC),
                          sha256=hashlib.sha256(content).hexdigest())
     try:
-        return _process(collector, [Answer(Request(url), result=result)], report, engine, settings, progress)
+        request = Request(url, context=dict(context or {}))
+        return _process(collector, [Answer(request, result=result)], report, engine, settings, progress)
     except Exception as exc:
         return _fail(report, engine, exc)
 
@@ -178,15 +182,26 @@ def _status(report: RunReport, collector: Collector) -> RunStatus:
     return RunStatus.partial if report.errors or report.rejected else RunStatus.ok
 
 
-def _load_quotes(collector: Collector, raw: pl.DataFrame, report: RunReport, engine: Engine, settings: Settings,
-                 progress: Progress | None) -> None:
+def judge_quotes(source: str, raw: pl.DataFrame, engine: Engine, settings: Settings) -> tuple[pl.DataFrame,
+                                                                                              pl.DataFrame]:
+    """Normalise and validate raw quotes against the stored rates and mappings, writing nothing:
+    (rows to publish, rows refused with a ``reason``)."""
     days = raw.get_column("observed_at").dt.date()
     currencies = {*raw.get_column("send_currency").drop_nulls().unique(),
                   *raw.get_column("receive_currency").drop_nulls().unique(), "EUR"}
+    currencies |= {c for code in raw.get_column("source_country").drop_nulls().unique()
+                   if (c := country_currency(code))}
+    currencies |= {c for code in raw.get_column("destination_country").drop_nulls().unique()
+                   if (c := country_currency(code))}
     rates = read_rates(engine, {c for c in currencies if isinstance(c, str)}, days.min(), days.max())  # type: ignore[arg-type]
-    normalised = normalise_quotes(raw, source=collector.source, rates=rates, mappings=provider_mappings(engine),
+    normalised = normalise_quotes(raw, source=source, rates=rates, mappings=provider_mappings(engine),
                                   disagreement=settings.margin_disagreement_points)
-    good, bad = split_quotes(normalised)
+    return split_quotes(normalised)
+
+
+def _load_quotes(collector: Collector, raw: pl.DataFrame, report: RunReport, engine: Engine, settings: Settings,
+                 progress: Progress | None) -> None:
+    good, bad = judge_quotes(collector.source, raw, engine, settings)
     report.rejected = bad.height
     with engine.begin() as conn:
         quarantine(conn, bad, source=collector.source, run_id=report.run_id, columns=[*raw.columns])
@@ -212,13 +227,14 @@ def _load_history(collector: Collector, history: pl.DataFrame, report: RunReport
 
     judged = history.with_columns(pl.concat_str(code("source_country"), code("destination_country"), separator="-")
                                   .alias("corridor")).with_columns(
-        pl.coalesce("problem", pl.when(pl.col("corridor").is_null()).then(pl.lit("country code not recognised")))
+        pl.coalesce("problem", pl.when(pl.col("corridor").is_null()).then(
+            pl.format("country code {} or {} not recognised", "source_country", "destination_country")))
         .alias("reason"))
     bad, good = judged.filter(pl.col("reason").is_not_null()), judged.filter(pl.col("reason").is_null())
     report.rejected = bad.height
     with engine.begin() as conn:
         quarantine(conn, bad, source=collector.source, run_id=report.run_id)
-        store_history(conn, good)
+        report.new = store_history(conn, good)
     report.published = good.height
 
 

@@ -41,25 +41,32 @@ def quote_reasons(frame: pl.DataFrame) -> pl.Expr:
         _rule(pl.col("source_alpha2") == pl.col("destination_alpha2"), "sending and receiving country are the same"),
         _rule(pl.col("send_currency").is_null() | pl.col("receive_currency").is_null(), "currency is unknown"),
         _rule(pl.col("amount").is_null(), "amount is missing"),
-        _rule(pl.col("amount") <= 0, pl.format("amount {} is not positive", "amount")),
-        _rule(pl.col("fee") < 0, pl.format("negative fee {}", "fee")),
+        _rule(pl.col("amount") <= 0, pl.format("amount {} is not positive", _shown("amount"))),
+        _rule(pl.col("fee") < 0, pl.format("negative fee {}", _shown("fee"))),
         _rule(pl.col("fee").is_null() & ~published, "fee is missing"),
         _rule(pl.col("observed_at").is_null(), "observation date is missing"),
         _rule(pl.col("period").is_null(), "period is missing"),
         _rule(pl.col("transparent").is_null(), "transparent is not yes/no"),
         _rule(pl.col("rate_ratio").is_not_null() & ~published & ~pl.col("rate_ratio").is_between(*PLAUSIBLE_RATIO),
               pl.format("rate {} is off by {}x from the mid-market rate {}: inverted or wrong units",
-                        "rate", _times(pl.col("rate_ratio")), "our_mid_rate")),
-        _rule(pl.col("rate_ratio") <= 0, pl.format("rate {} is not positive", "rate")),
+                        _shown("rate"), _times(pl.col("rate_ratio")), _shown("our_mid_rate"))),
+        _rule(pl.col("rate_ratio") <= 0, pl.format("rate {} is not positive", _shown("rate"))),
         _rule(transparent & ~published & pl.col("rate").is_null() & pl.col("rate_ratio").is_null(),
               "rate is missing"),
         _rule(transparent & ~published & pl.col("rate").is_not_null() & pl.col("our_mid_rate").is_null(),
               pl.format("no reference rate for {} to {} on {}", "send_currency", "receive_currency", "observed_on")),
         _rule(pl.col("used_margin_pct") > MAX_MARGIN_PCT,
-              pl.format("FX margin {} % is above 50 %", pl.col("used_margin_pct").round(2))),
+              pl.format("FX margin {} % is above 50 %", _shown("used_margin_pct", 2))),
         _rule(pl.col("total_cost_pct").is_null() & pl.col("amount").is_not_null(), "total cost cannot be computed"),
     ]
     return pl.concat_str(rules, separator="; ", ignore_nulls=True).replace("", None)
+
+
+def _shown(column: str, places: int = 6) -> pl.Expr:
+    """A Decimal as people write it in a message: 655.957, not 655.957000000000000000."""
+    text = pl.col(column).round(places).cast(pl.String)
+    return pl.when(text.str.contains(".", literal=True)).then(
+        text.str.strip_chars_end("0").str.strip_chars_end(".")).otherwise(text)
 
 
 def _times(ratio: pl.Expr) -> pl.Expr:

@@ -6,6 +6,7 @@ import json
 import logging
 from typing import Any
 
+import anyio.to_thread
 import stripe
 from litestar import Controller, Request, Response, post
 from sqlalchemy.exc import IntegrityError
@@ -48,17 +49,24 @@ def process(db: Session, event: dict[str, Any], gateway: BillingGateway, site_ur
 
 
 class StripeWebhookController(Controller):
-    @post("/billing/stripe/webhook", include_in_schema=False, sync_to_thread=True, status_code=200)
-    def receive(self, request: Request[Any, Any, Any], data: bytes, db: Session,
-                settings: Settings) -> Response[dict[str, str]]:
+    @post("/billing/stripe/webhook", include_in_schema=False, status_code=200)
+    async def receive(self, request: Request[Any, Any, Any], db: Session,
+                      settings: Settings) -> Response[dict[str, str]]:
+        # The raw bytes, exactly as sent: the signature covers them, not a re-serialised parse.
+        payload = await request.body()
+        return await anyio.to_thread.run_sync(self._handle, payload, request.headers.get("stripe-signature"),
+                                              db, settings)
+
+    @staticmethod
+    def _handle(payload: bytes, signature: str | None, db: Session, settings: Settings) -> Response[dict[str, str]]:
         gateway = BillingGateway.from_settings(settings)
         if gateway is None or not settings.stripe_webhook_secret:
             return Response({"error": "card payments are not configured"}, status_code=404)
         try:
-            gateway.construct_event(data, request.headers.get("stripe-signature"))
-            event = json.loads(data)
+            gateway.construct_event(payload, signature)
+            event = json.loads(payload)
         except (ValueError, stripe.SignatureVerificationError) as exc:
             log.warning("Stripe webhook refused: %s", exc)
             return Response({"error": "invalid signature"}, status_code=400)
         status, outcome = process(db, event, gateway, settings.site_url)
-        return Response({"received": event.get("id", ""), "outcome": outcome}, status_code=status)
+        return Response({"received": str(event.get("id", "")), "outcome": outcome}, status_code=status)

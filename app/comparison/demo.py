@@ -7,6 +7,8 @@ Freshness is judged on the data's own dates, so this data shows as stale, never 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -15,7 +17,7 @@ from app.settings import PROJECT_ROOT, get_settings
 
 DATA = PROJECT_ROOT / "app" / "data"
 # Rates first: quotes are priced against the reference rate of their day.
-FILES = (
+FILES: tuple[tuple[str, Path, dict[str, str]], ...] = (
     ("ecb_history", DATA / "fx" / "eurofxref-hist.csv", {}),
     ("imf", DATA / "fx" / "imf_annual_rates_per_usd.csv", {}),
     ("rpw", DATA / "rpw" / "rpw_2025q3_sample.xlsx", {}),

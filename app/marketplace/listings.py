@@ -8,6 +8,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
@@ -38,7 +39,12 @@ class ListingForm:
 
 def country_choices() -> list[tuple[str, str]]:
     """(alpha-2, name in the current language), sorted by name, for select boxes."""
-    french = current_locale.get() == "fr"
+    return _country_choices(current_locale.get())
+
+
+@lru_cache(maxsize=4)
+def _country_choices(locale: str) -> list[tuple[str, str]]:
+    french = locale == "fr"
     pairs = [(code, country_names(code)[1 if french else 0]) for code in COUNTRIES]
     return sorted(pairs, key=lambda pair: unicodedata.normalize("NFKD", pair[1]))
 

@@ -65,6 +65,7 @@ class MemberPledgeController(Controller):
             db.rollback()
             flash(request, exc.message, "error")
             return Redirect(f"/my/pledges/{pledge_id}")
+        db.commit()
         flash(request, _("Your pledge is cancelled."), "success")
         return Redirect(f"/my/pledges/{pledge_id}")
 

@@ -85,7 +85,7 @@ def move(session: Session, pledge: Pledge, to: PledgeState, from_states: Iterabl
         delta = pledge.amount * sign
         session.execute(update(Listing).where(col(Listing.id) == pledge.listing_id).values(
             secured_total=col(Listing.secured_total) + delta,
-            backer_count=col(Listing.backer_count) + sign,
+            backer_count=col(Listing.backer_count) + sign, updated_at=now,
             funded_pct=(col(Listing.secured_total) + delta) * 100 / col(Listing.goal)))
     return True
 

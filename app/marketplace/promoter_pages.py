@@ -64,6 +64,7 @@ class PromoterController(Controller):
         listing = listings.apply_form(db, Listing(promoter_id=me.id, slug="", title="", country="SN",
                                                   sector="agriculture", goal=Decimal(0), min_pledge=Decimal(0)),
                                       form)
+        db.commit()
         flash(request, _("Your project is saved as a draft. Add documents, then submit it for review."), "success")
         return Redirect(f"/my/listings/{listing.id}")
 
@@ -86,6 +87,7 @@ class PromoterController(Controller):
         if form.errors:
             return _form_page(data, form.errors, listing, status=400)
         listings.apply_form(db, listing, form)
+        db.commit()
         flash(request, _("Your changes are saved."), "success")
         return Redirect(f"/my/listings/{listing.id}")
 
@@ -103,6 +105,7 @@ class PromoterController(Controller):
         except DomainError as exc:
             db.rollback()
             return overview(db, listing, errors_of(exc), 400, form={"kind": data.get("kind", "")})
+        db.commit()
         flash(request, _("The document is uploaded."), "success")
         return Redirect(f"/my/listings/{listing.id}")
 
@@ -115,6 +118,7 @@ class PromoterController(Controller):
         except DomainError as exc:
             db.rollback()
             return overview(db, listings.owned(db, listing_id, me), errors_of(exc), exc.status_code)
+        db.commit()
         flash(request, _("Your project is submitted. Programme staff will review it."), "success")
         return Redirect(f"/my/listings/{listing.id}")
 
@@ -135,5 +139,6 @@ class PromoterController(Controller):
             return overview(db, listing, errors, 400, form=data)
         assert listing.id is not None and me.id is not None
         db.add(ProjectUpdate(listing_id=listing.id, author_id=me.id, title=title[:200], body=body))
+        db.commit()
         flash(request, _("Your update is published on the project page."), "success")
         return Redirect(f"/my/listings/{listing.id}")

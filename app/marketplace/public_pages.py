@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from jinja2 import Environment
+from litestar import Controller, Litestar, MediaType, Request, Response, get, post
 from litestar.response import File, Redirect, Template
+from markupsafe import Markup
+from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from app.accounts.guards import requires_login
 from app.billing.gateway import BillingError, BillingGateway
+from app.comparison.cache import ComparisonCache
 from app.errors import DomainError, NotFound
 from app.flash import flash
 from app.i18n import _, current_locale
@@ -29,6 +34,27 @@ from app.models import (
 )
 from app.models.base import aware, utcnow
 from app.settings import Settings
+
+
+class ProjectCache(ComparisonCache):
+    """Rendered lists of projects, dropped when any listing changes (pledge totals bump `updated_at`)."""
+
+    def _read_version(self) -> tuple[Any, ...]:
+        with Session(self.engine) as session:
+            return tuple(session.exec(select(func.max(Listing.updated_at), func.count())).one())
+
+
+def project_cache(app: Litestar) -> ProjectCache:
+    cache = getattr(app.state, "project_cache", None)
+    if cache is None:
+        cache = app.state.project_cache = ProjectCache(app.state.engine, recheck_seconds=1.0)
+    return cache  # type: ignore[no-any-return]
+
+
+def render_results(engine: Engine, env: Environment, query: search.BrowseQuery) -> str:
+    with Session(engine) as db:
+        results = search.browse(db, query)
+        return env.get_template("partials/_project_results.html").render(query=query, results=results)
 
 
 def project_page(db: Session, listing: Listing, user: User | None, settings: Settings,
@@ -54,16 +80,20 @@ def project_page(db: Session, listing: Listing, user: User | None, settings: Set
 
 class ProjectController(Controller):
     @get("/projects", sync_to_thread=True)
-    def browse(self, request: Request[Any, Any, Any], db: Session) -> Template:
+    def browse(self, request: Request[Any, Any, Any]) -> Template | Response[str]:
         query = search.BrowseQuery.from_params(dict(request.query_params))
-        results = search.browse(db, query)
-        names = listings.country_choices()
-        context: dict[str, Any] = {
-            "query": query, "results": results, "countries": names, "sectors": list(Sector.__members__),
-            "models": list(FundingModel.__members__), "statuses": list(search.STATUSES), "sorts": list(search.SORTS)}
+        cache = project_cache(request.app)
+        env: Environment = request.app.template_engine.engine  # type: ignore[union-attr]
+        key = ("browse", current_locale.get(), query)
+        html = cache.get(key) or cache.put(key, render_results(cache.engine, env, query))
         if is_htmx(request) and request.headers.get("hx-target") == "results":
-            return Template("partials/_project_results.html", context=context)
-        return page("projects", **context)
+            return Response(html, media_type=MediaType.HTML)
+        form_key = ("filters", current_locale.get(), replace(query, page=1))
+        form = cache.get(form_key) or cache.put(form_key, env.get_template("partials/_project_filters.html").render(
+            query=query, countries=listings.country_choices(), sectors=list(Sector.__members__),
+            models=list(FundingModel.__members__), statuses=list(search.STATUSES), sorts=list(search.SORTS)))
+        # Both fragments come from autoescaping templates.
+        return page("projects", results_html=Markup(html), filters_html=Markup(form))  # noqa: S704
 
     @get("/projects/{slug:str}", sync_to_thread=True)
     def show(self, slug: str, db: Session, user: User | None, settings: Settings) -> Template:
@@ -89,6 +119,7 @@ class ProjectController(Controller):
         except DomainError as exc:
             db.rollback()
             return project_page(db, listing, me, settings, errors_of(exc), data, exc.status_code)
+        db.commit()
         if method == PledgeMethod.manual or gateway is None:
             flash(request, _("Thank you! Your promise to pay is recorded. Please send the payment with reference "
                              "%(reference)s.", reference=pledge.reference), "success")

@@ -81,6 +81,7 @@ class StaffListingController(Controller):
             item.note = data.get(f"note_{item.code}", item.note).strip()
             item.updated_by, item.updated_at = signed_in(user).id, utcnow()
             db.add(item)
+        db.commit()
         flash(request, _("The checklist is saved."), "success")
         return Redirect(f"/staff/listings/{listing_id}#checklist")
 
@@ -97,6 +98,7 @@ class StaffListingController(Controller):
             fresh = db.get(Listing, listing_id)
             assert fresh is not None
             return review(db, fresh, settings, errors_of(exc), exc.status_code, form=data | {"_action": action})
+        db.commit()
         flash(request, message, "success")
         return Redirect(f"/staff/listings/{listing_id}")
 
@@ -139,6 +141,7 @@ class StaffListingController(Controller):
         else:
             done = pledges.move(db, pledge, PledgeState.refunded, [PledgeState.refund_due])
             message = _("Pledge %(reference)s is marked as refunded.", reference=pledge.reference)
+        db.commit()
         flash(request, message if done else _("Nothing to do: this pledge had already moved on."),
               "success" if done else "info")
         return Redirect(f"/staff/listings/{pledge.listing_id}#pledges")

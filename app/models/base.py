@@ -43,8 +43,8 @@ class ExactNumeric(TypeDecorator[Decimal]):
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "sqlite":
-            return dialect.type_descriptor(Numeric(self.impl_instance.precision, self.impl_instance.scale,
-                                                   asdecimal=False))
+            exact: Any = self.impl_instance
+            return dialect.type_descriptor(Numeric(exact.precision, exact.scale, asdecimal=False))
         return dialect.type_descriptor(self.impl_instance)
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> Any:

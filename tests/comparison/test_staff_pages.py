@@ -52,7 +52,7 @@ def test_only_staff_see_the_pages(page, client, engine):  # type: ignore[no-unty
 
 def test_run_now_records_a_run_and_shows_it(staff, engine):  # type: ignore[no-untyped-def]
     page = staff.get("/staff/sources").text
-    assert "rpw_history" in page and "Run now" in page or "Lancer" in page
+    assert "rpw_history" in page and "Lancer maintenant" in page
     r = post_form(staff, "/staff/sources", "/staff/sources/rpw_history/run", {})
     assert r.status_code == 200
     with Session(engine) as session:

@@ -1,0 +1,104 @@
+"""`passerelle import-rpw` on the World Bank's 2025 Q3 sample reproduces its corridor figures from the
+database, and importing the same file again changes nothing."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from app.cli import main
+from app.models import CollectorRun, CorridorStat, Quote, Snapshot
+from app.settings import get_settings
+from scrapers.corridors import alpha2
+
+DATA = Path(__file__).resolve().parents[2] / "app" / "data" / "rpw"
+SAMPLE = DATA / "rpw_2025q3_sample.xlsx"
+EXPECTED = json.loads((DATA / "rpw_2025q3_sample_expected.json").read_text())
+TOLERANCE = Decimal("0.01")
+
+
+@pytest.fixture
+def cli(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
+    """The `passerelle` command against the test database."""
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    get_settings.cache_clear()
+    yield CliRunner()
+    get_settings.cache_clear()
+
+
+def import_sample(cli: CliRunner) -> str:
+    result = cli.invoke(main, ["import-rpw", str(SAMPLE)])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def everything(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    with Session(engine) as session:
+        return {table.name: [tuple(r) for r in session.execute(table.select().order_by(table.c.id)).all()]
+                for table in (Quote.__table__, CorridorStat.__table__)}  # type: ignore[attr-defined]
+
+
+def test_import_reproduces_every_corridor_of_the_world_bank_sample(cli, engine):  # type: ignore[no-untyped-def]
+    output = import_sample(cli)
+    assert "rpw: run 1 ok — 234 rows in, 234 published (234 new or changed), 0 rejected" in output
+    with Session(engine) as session:
+        stats = {s.corridor: s for s in session.exec(select(CorridorStat).where(
+            CorridorStat.source == "rpw", CorridorStat.period == "2025Q3", CorridorStat.amount_usd == 200))}
+    expected = {f"{alpha2(k[:3])}-{alpha2(k[4:])}": v for k, v in EXPECTED.items()}
+    assert set(stats) == set(expected)
+    for corridor, wb in expected.items():
+        ours = stats[corridor]
+        assert ours.services == wb["services"] == ours.transparent_services, corridor
+        for field in ("average_total_cost_pct", "median_total_cost_pct", "min_total_cost_pct", "smart_pct",
+                      "share_under_3_pct"):
+            value = getattr(ours, field)
+            assert isinstance(value, Decimal), (corridor, field)
+            assert abs(value - Decimal(str(wb[field]))) <= TOLERANCE, (corridor, field, value, wb[field])
+
+
+def test_importing_the_same_file_twice_changes_nothing(cli, engine):  # type: ignore[no-untyped-def]
+    import_sample(cli)
+    before = everything(engine)
+    assert len(before["quote"]) == 234
+    output = import_sample(cli)
+    assert "234 published (0 new or changed)" in output
+    assert everything(engine) == before
+    with Session(engine) as session:
+        runs = session.exec(select(CollectorRun).order_by(col(CollectorRun.id))).all()
+        assert [r.status for r in runs] == ["ok", "ok"]
+        assert runs[0].snapshot_ids == runs[1].snapshot_ids  # the same bytes are stored once
+        assert len(session.exec(select(Snapshot)).all()) == 1
+
+
+def test_rpw_quotes_keep_the_world_bank_figures_and_our_own(cli, engine):  # type: ignore[no-untyped-def]
+    import_sample(cli)
+    with Session(engine) as session:
+        ria = session.exec(select(Quote).where(Quote.natural_key == "2025Q3:3300001:1")).one()
+    # Ria, France -> Cameroon, EUR 140: the published fee, margin and total; our margin against the peg
+    assert (ria.provider_slug, ria.corridor, ria.payout, ria.speed) == ("ria", "FR-CM", "cash", "under_1h")
+    assert (ria.amount, ria.fee, ria.rate) == (Decimal("140"), Decimal("6.4"), Decimal("647.6919"))
+    assert ria.wb_fx_margin_pct == Decimal("1.26") and ria.total_cost_pct == Decimal("5.83")
+    assert ria.mid_rate == Decimal("655.957") and ria.fx_margin_pct == Decimal("1.260006")
+    assert ria.margin_disagrees is False
+    assert ria.fee_pct == Decimal("4.571429") and ria.received_amount == Decimal("90676.866")
+
+
+def test_history_series_gives_every_corridor_its_past(cli, engine):  # type: ignore[no-untyped-def]
+    result = cli.invoke(main, ["collect", "rpw_history"])
+    assert result.exit_code == 0, result.output
+    with Session(engine) as session:
+        history = session.exec(select(CorridorStat).where(CorridorStat.source == "wb_history",
+                                                          CorridorStat.corridor == "FR-SN")).all()
+        corridors = session.exec(select(CorridorStat.corridor).where(CorridorStat.source == "wb_history")
+                                 .distinct()).all()
+    first = min(history, key=lambda s: s.period)
+    assert (first.period, first.average_total_cost_pct) == ("2011Q1", Decimal("8.2126"))
+    assert len(corridors) == 377
