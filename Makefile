@@ -48,6 +48,7 @@ migrate: install
 bench: install-test
 	$(BIN)/python bench/rpw_import.py
 	$(BIN)/python bench/collect_cycle.py
+	$(BIN)/python bench/browse.py
 
 clean:
 	rm -rf $(VENV) var app/static/vendor

@@ -40,6 +40,11 @@ def _(message: str, **values: object) -> str:
     return text % values if values else text
 
 
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "translate later"
+    """Marks a message for the catalogue where it is defined; `_()` translates it where it is shown."""
+    return message
+
+
 def ngettext(singular: str, plural: str, n: int, **values: object) -> str:
     text = translations(current_locale.get()).ngettext(singular, plural, n)
     return text % ({"num": n} | values)

@@ -12,10 +12,12 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
@@ -107,6 +109,16 @@ async def fetch_all(requests: Sequence[Request], settings: Settings) -> list[Ans
         return list(await asyncio.gather(*(one(request) for request in requests)))
 
 
+def _run_coroutine(coroutine: Coroutine[Any, Any, list[Answer]]) -> list[Answer]:
+    """asyncio.run, also from a thread whose event loop is already running (then in a helper thread)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="collect") as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def collect(source: str, *, engine: Engine, settings: Settings, corridors: Sequence[str] | None = None,
             trigger: str = "manual", progress: Progress | None = None) -> RunReport:
     """Run one collector now (raises ``AlreadyRunning`` if it is running elsewhere)."""
@@ -116,7 +128,7 @@ def collect(source: str, *, engine: Engine, settings: Settings, corridors: Seque
         requests = collector.requests(corridors)
         if progress:
             progress("fetch", 0, len(requests))
-        answers = asyncio.run(fetch_all(requests, settings))
+        answers = _run_coroutine(fetch_all(requests, settings))
         return _process(collector, answers, report, engine, settings, progress)
     except Exception as exc:
         return _fail(report, engine, exc)

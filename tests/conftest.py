@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
@@ -104,7 +105,7 @@ def browser():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def live_server(_migrated: dict[str, str]) -> Iterator[str]:
+def live_server(_migrated: dict[str, str], tmp_path: Path) -> Iterator[str]:
     """The app on 127.0.0.1 with a fresh SQLite database; browser tests run against it."""
     from app.main import create_app
     from tests.browser import serve
@@ -113,7 +114,8 @@ def live_server(_migrated: dict[str, str]) -> Iterator[str]:
     engine = make_engine(url)
     _empty(engine)
     engine.dispose()
-    settings = Settings(database_url=url, scheduler_enabled=False, passerelle_env="test")
+    settings = Settings(database_url=url, scheduler_enabled=False, passerelle_env="test",
+                        upload_dir=tmp_path / "uploads")
     app = create_app(settings)
     with serve(app) as base_url:
         app.state.settings = settings.model_copy(update={"site_url": base_url})

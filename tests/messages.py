@@ -11,7 +11,8 @@ SOURCES = [("templates", "**.html", "jinja2.ext:babel_extract"), ("app", "**.py"
            ("scrapers", "**.py", "python"), ("providers", "**.py", "python")]
 # Words spelled the same in English and French.
 SAME_IN_BOTH = {"Passerelle", "Action", "Source", "Sources", "Type", "Note", "Transparent", "Total", "%",
-                "SmaRT", "Article", "Format", "Date"}
+                "SmaRT", "Article", "Format", "Date",
+                "Impact", "Documents", "Organisation", "Pages", "Agriculture", "Transport", "Budget"}
 
 
 def template_messages() -> list[str]:

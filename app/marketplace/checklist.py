@@ -6,22 +6,22 @@ import json
 
 from sqlmodel import Session, col, select
 
-from app.i18n import _
+from app.i18n import N_, _
 from app.models import ChecklistItem, ChecklistStatus, Listing
 
 # Codes are stable (they are stored and chained into the audit trail); labels are translated at display.
 ITEMS: dict[str, str] = {
-    "legal_registration": "Legal registration",
-    "identity_sanctions": "Identity and sanctions screening of promoters",
-    "organisational_documents": "Organisational documents",
-    "budget_use_of_funds": "Budget and use of funds",
-    "track_record": "Track record or financial statements",
-    "business_plan": "Business plan and sustainability",
-    "local_endorsement": "Local partner or programme office endorsement",
-    "site_visit": "Site visit",
-    "fair_presentation": "Fair and clear presentation",
-    "impact_reporting": "Impact and reporting commitment",
-    "payout_details": "Payout details verified",
+    "legal_registration": N_("Legal registration"),
+    "identity_sanctions": N_("Identity and sanctions screening of promoters"),
+    "organisational_documents": N_("Organisational documents"),
+    "budget_use_of_funds": N_("Budget and use of funds"),
+    "track_record": N_("Track record or financial statements"),
+    "business_plan": N_("Business plan and sustainability"),
+    "local_endorsement": N_("Local partner or programme office endorsement"),
+    "site_visit": N_("Site visit"),
+    "fair_presentation": N_("Fair and clear presentation"),
+    "impact_reporting": N_("Impact and reporting commitment"),
+    "payout_details": N_("Payout details verified"),
 }
 
 

@@ -2,34 +2,34 @@
 
 from __future__ import annotations
 
-from app.i18n import _
+from app.i18n import N_, _
 
 LISTING_STATES = {
-    "draft": "Draft", "submitted": "Submitted for review", "changes_requested": "Changes requested",
-    "rejected": "Rejected", "approved": "Approved", "published": "Open for pledges", "funded": "Funded",
-    "expired": "Closed without reaching its goal", "disbursing": "Funds being disbursed",
-    "completed": "Completed", "suspended": "Suspended",
+    "draft": N_("Draft"), "submitted": N_("Submitted for review"), "changes_requested": N_("Changes requested"),
+    "rejected": N_("Rejected"), "approved": N_("Approved"), "published": N_("Open for pledges"), "funded": N_("Funded"),
+    "expired": N_("Closed without reaching its goal"), "disbursing": N_("Funds being disbursed"),
+    "completed": N_("Completed"), "suspended": N_("Suspended"),
 }
 PLEDGE_STATES = {
-    "awaiting_payment": "Awaiting payment", "card_saved": "Card saved, charged if the goal is met",
-    "paid": "Paid", "payment_failed": "Payment failed — action needed", "cancelled": "Cancelled",
-    "released": "Released, nothing charged", "refund_due": "Refund due", "refunded": "Refunded",
+    "awaiting_payment": N_("Awaiting payment"), "card_saved": N_("Card saved, charged if the goal is met"),
+    "paid": N_("Paid"), "payment_failed": N_("Payment failed — action needed"), "cancelled": N_("Cancelled"),
+    "released": N_("Released, nothing charged"), "refund_due": N_("Refund due"), "refunded": N_("Refunded"),
 }
 SECTORS = {
-    "agriculture": "Agriculture", "agro_processing": "Agro-processing", "fisheries": "Fisheries",
-    "livestock": "Livestock", "manufacturing": "Manufacturing", "renewable_energy": "Renewable energy",
-    "ict": "Information and communication technology", "health": "Health", "education": "Education",
-    "tourism": "Tourism", "transport": "Transport",
+    "agriculture": N_("Agriculture"), "agro_processing": N_("Agro-processing"), "fisheries": N_("Fisheries"),
+    "livestock": N_("Livestock"), "manufacturing": N_("Manufacturing"), "renewable_energy": N_("Renewable energy"),
+    "ict": N_("Information and communication technology"), "health": N_("Health"), "education": N_("Education"),
+    "tourism": N_("Tourism"), "transport": N_("Transport"),
 }
 FUNDING_MODELS = {
-    "all_or_nothing": "All or nothing: pledges are collected only if the goal is reached",
-    "keep_it_all": "Keep it all: the project keeps whatever is raised",
+    "all_or_nothing": N_("All or nothing: pledges are collected only if the goal is reached"),
+    "keep_it_all": N_("Keep it all: the project keeps whatever is raised"),
 }
-SHORT_MODELS = {"all_or_nothing": "All or nothing", "keep_it_all": "Keep it all"}
+SHORT_MODELS = {"all_or_nothing": N_("All or nothing"), "keep_it_all": N_("Keep it all")}
 DOCUMENT_KINDS = {
-    "registration": "Registration certificate", "budget": "Budget", "identity": "Identity document of a promoter",
-    "financials": "Financial statements", "business_plan": "Business plan", "photo": "Photo (shown publicly)",
-    "other": "Other document",
+    "registration": N_("Registration certificate"), "budget": N_("Budget"),
+    "identity": N_("Identity document of a promoter"), "financials": N_("Financial statements"),
+    "business_plan": N_("Business plan"), "photo": N_("Photo (shown publicly)"), "other": N_("Other document"),
 }
 
 

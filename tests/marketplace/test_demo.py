@@ -19,4 +19,5 @@ def test_examples_are_published_marked_and_vetted(session, settings, client):
     assert audit.verify(session) == []
     page = client.get("/projects", headers={"Accept-Language": "en"}).text
     assert page.count("Example project (demo data)") == 6
-    assert "example project" in client.get(f"/projects/{examples[0].slug}", headers={"Accept-Language": "en"}).text.lower()
+    detail = client.get(f"/projects/{examples[0].slug}", headers={"Accept-Language": "en"}).text
+    assert "example project" in detail.lower()

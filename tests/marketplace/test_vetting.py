@@ -71,7 +71,7 @@ def test_reasons_are_required_for_reject_suspend_and_changes(session, settings, 
 def test_approval_needs_every_item_passed_or_waived_with_a_note(session, settings, people):
     listing = draft(session, settings, people["promoter"])
     vetting.submit(session, listing, people["promoter"])
-    items = pass_checklist(session, listing)
+    pass_checklist(session, listing)
     from app.marketplace.checklist import items_for
 
     items = items_for(session, listing)
