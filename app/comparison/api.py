@@ -175,7 +175,7 @@ def csv_twin(request: Request[Any, Any, Any]) -> Redirect | None:
 class OpenDataAPI(Controller):
     path = "/api/v1"
     tags = ["open data"]
-    before_request = csv_twin
+    before_request = csv_twin  # type: ignore[assignment]  # a plain function, not a method
 
     @get("/corridors", sync_to_thread=True, summary="Corridors with prices")
     def corridors(self, db: Session, format_: Fmt = None) -> list[CorridorOut]:

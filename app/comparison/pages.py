@@ -19,13 +19,14 @@ from app.comparison import chart
 from app.comparison.cache import ComparisonCache
 from app.comparison.indicators import history, latest_stats, parse_corridor_code
 from app.comparison.invest import projects_to_fund
-from app.comparison.offers import PAYOUTS, SORTS, Comparison, compare
+from app.comparison.offers import PAYOUTS, SORTS, Comparison, Offer, compare
 from app.errors import DomainError
 from app.i18n import current_locale
 from app.models import Country
 from app.models.quotes import Quote
 from app.settings import Settings
 from providers import UnknownProvider, get_provider
+from scrapers.corridors import Corridor
 
 DEFAULTS = {"from": "FR", "to": "SN", "amount": "200", "currency": "EUR"}
 
@@ -141,7 +142,7 @@ class ComparisonPages(Controller):
 
             raise NotFound("unknown provider") from None
         corridors = db.exec(select(Quote.corridor).where(Quote.provider_slug == slug).distinct()).all()
-        rows = []
+        rows: list[tuple[Corridor, Offer]] = []
         for code in sorted(corridors):
             corridor = parse_corridor_code(code)
             try:

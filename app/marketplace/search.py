@@ -87,9 +87,9 @@ def browse(session: Session, query: BrowseQuery) -> ResultPage:
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(query.page, pages)
     order = SORTS[query.sort]
-    if len(conditions) > 1:
-        # "+ 0" hides the sort column from SQLite's planner, which would otherwise walk the whole sort index
-        # and test every row, instead of starting from the far fewer rows of the country or sector index.
+    if len(conditions) > 1 and session.get_bind().dialect.name == "sqlite":
+        # Wrapping the sort column hides it from SQLite's planner, which would otherwise walk the whole sort
+        # index testing every row, instead of starting from the far fewer rows of the country or sector index.
         order = tuple(_unindexed(term) for term in order)
     items = session.exec(select(Listing).options(defer(Listing.story), defer(Listing.impact))  # type: ignore[arg-type]
                          .where(*conditions).order_by(*order).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
@@ -100,7 +100,8 @@ def _unindexed(term: Any) -> Any:
     column = term.element
     if column.key == "id":
         return term
-    return (column + 0).desc() if term.modifier is operators.desc_op else (column + 0).asc()
+    hidden = func.coalesce(column, column)  # same value and type, but no index can serve it
+    return hidden.desc() if term.modifier is operators.desc_op else hidden.asc()
 
 
 def public_by_slug(session: Session, slug: str) -> Listing | None:

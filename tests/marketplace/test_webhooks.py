@@ -87,14 +87,27 @@ def test_unknown_events_are_acknowledged(client, session, charged):
     assert response.status_code == 200 and response.json()["outcome"] == "ignored"
 
 
-def test_amount_mismatch_is_rejected_and_logged(client, session, charged, caplog):
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def test_amount_mismatch_is_rejected_and_logged(client, session, charged):
     event = json.loads(json.dumps(charged["event"]))
     event["id"] = "evt_wrong_amount"
     event["data"]["object"]["amount"] = event["data"]["object"]["amount_received"] = 100
-    with caplog.at_level(logging.ERROR, logger="app.billing.webhook"):
+    records, logger = _Records(), logging.getLogger("app.billing.webhook")
+    logger.addHandler(records)
+    try:
         response = _deliver(client, event)
+    finally:
+        logger.removeHandler(records)
     assert response.status_code == 400
-    assert any("amount mismatch" in r.getMessage() and "evt_wrong_amount" in r.getMessage() for r in caplog.records)
+    assert any("amount mismatch" in m and "evt_wrong_amount" in m for m in records.messages)
     session.refresh(charged["pledge"])
     assert charged["pledge"].state == P.awaiting_payment
     wrong_currency = json.loads(json.dumps(charged["event"]))
