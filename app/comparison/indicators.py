@@ -82,8 +82,8 @@ def period_stats(session: Session, corridor: Corridor, amount_usd: int, period: 
     if period:
         rows = [s for s in rows if s.period == period]
     if not rows:
-        raise NotFound(_("No statistics for %(corridor)s%(period)s.", corridor=corridor.code,
-                         period=f" {period}" if period else ""))
+        where = " ".join(filter(None, (corridor.code, period)))
+        raise NotFound(_("No statistics for %(corridor)s.", corridor=where))
     return sorted(rows, key=lambda s: (s.period, -SOURCE_PREFERENCE.get(s.source, 9)))[-1]
 
 
