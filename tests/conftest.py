@@ -91,8 +91,10 @@ def client(app):  # type: ignore[no-untyped-def]
         yield c
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():  # type: ignore[no-untyped-def]
+    """Module-scoped: Playwright's sync API keeps an event loop running in the main thread while it is
+    open, which would break later tests that call asyncio.run()."""
     from playwright.sync_api import sync_playwright
 
     from tests.browser import CHROMIUM_FLAGS, chromium_path
