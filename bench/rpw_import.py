@@ -6,7 +6,8 @@ Builds (once, cached under var/bench/) a workbook laid out like the World Bank's
 `Dataset (from Q2 2016)` with the real quirks, then runs each measurement in a fresh child process,
 so that peak RSS (ru_maxrss) counts polars' Rust allocations too:
   (a) polars alone reads the sheet;
-  (b) the import: ``STEPS["import"]`` (today parse + corridor statistics; swap in the database load).
+  (b) the import: ``STEPS["import"]``, the real `passerelle import-rpw` path (parse, validate, normalise,
+      load into a fresh SQLite database, corridor statistics).
 The two alternate, each repeated; the best time of each is compared (the machine is shared, so the
 slowest runs measure the neighbours). Goal: (b)/(a) <= 3.
 """
@@ -149,15 +150,46 @@ def idle(path: Path) -> int:
     return 0
 
 
-# The import step is whatever STEPS["import"] does: swap in the database load when it exists.
+def database_url(path: Path) -> str:
+    return f"sqlite:///{path.with_suffix('.sqlite3')}"
+
+
+def fresh_database(path: Path) -> None:
+    """Untimed: an empty, migrated SQLite database beside the workbook, as `make run` would have."""
+    from app.schema import upgrade
+
+    target = path.with_suffix(".sqlite3")
+    for leftover in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
+        leftover.unlink(missing_ok=True)
+    upgrade(database_url(path))
+
+
+def import_into_database(path: Path) -> int:
+    """What `passerelle import-rpw PATH` does: read, parse, validate, normalise, load, corridor statistics."""
+    from app.db import make_engine
+    from app.settings import Settings
+    from scrapers.pipeline import ingest
+
+    url = database_url(path)
+    report = ingest("rpw", path.read_bytes(), url=path.resolve().as_uri(), engine=make_engine(url),
+                    settings=Settings(database_url=url), trigger="bench")
+    if report.status.value != "ok":
+        raise SystemExit(f"import {report.status.value}: {report.error}")
+    return report.published
+
+
+# The import step is the real one (STEPS["import"]); "parse" is the parser alone, for comparison.
 STEPS: dict[str, Callable[[Path], int]] = {
-    "polars": read_with_polars, "import": parse_and_summarise, "idle": idle}
+    "polars": read_with_polars, "import": import_into_database, "parse": parse_and_summarise, "idle": idle}
+SETUP: dict[str, Callable[[Path], None]] = {"import": fresh_database}
 
 
 def measure_here(step: str, path: Path) -> None:
     sys.path.insert(0, str(ROOT))
     import polars  # noqa: F401  (import cost is not part of either measurement)
 
+    if step in SETUP:
+        SETUP[step](path)
     started = time.perf_counter()
     rows = STEPS[step](path)
     seconds = time.perf_counter() - started

@@ -10,7 +10,8 @@ Contract of a collector:
   ``scrapers.reference_rates``) or ``"history"`` (the corridor averages of ``scrapers.rpw_history``);
 - ``requests(corridors)``: the URLs to fetch now, each with the context its parser needs; a source
   that is not fetched (staff observations) returns none;
-- ``parse(content, request)``: **pure**, bytes in, DataFrame out; raises ``ParseError`` when the
+- ``parse(content, request)``: **pure**, bytes in, DataFrame out (for quotes: ``RAW_QUOTE``'s columns,
+  those it lacks are null, others ignored; ``raw_quotes`` shapes it); raises ``ParseError`` when the
   answer as a whole is unusable (HTML, truncated, a missing field), and marks a bad *row* with a
   ``problem`` so the pipeline quarantines it;
 - ``legitimately_empty``: True only for a source that may honestly answer with no rows; for all

@@ -90,19 +90,17 @@ class Wise(Collector):
         # a recorded answer read from a file has no request context: its own targetCountry says the route
         target = request.context.get("target_country") or _stated(content, "targetCountry")
         frame = wise.parse_comparison(content, target_country=target)
-        frame = frame.with_columns(
-            pl.coalesce("source_country", pl.lit(request.context.get("source_country"))).alias("source_country"),
-            pl.col("target_country").alias("destination_country"),
-            pl.col("provider_alias").alias("provider_name"),
-            pl.lit(True).alias("transparent"),
-        )
         # Wise dates each competitor quote by when it collected it: one row per provider, route, amount,
         # speed and collection, updated in place when a later fetch re-prices it.
-        key = pl.concat_str("source_country", "destination_country", "provider_alias", "send_currency",
-                            "receive_currency", pl.col("amount").cast(pl.String).str.strip_chars_end("0")
-                            .str.strip_chars_end("."), pl.col("speed").fill_null("unknown"),
+        source = pl.coalesce("source_country", pl.lit(request.context.get("source_country")))
+        key = pl.concat_str(source, "target_country", "provider_alias", "send_currency", "receive_currency",
+                            pl.col("amount").cast(pl.String).str.strip_chars_end("0").str.strip_chars_end("."),
+                            pl.col("speed").fill_null("unknown"),
                             pl.col("observed_at").dt.strftime("%Y-%m-%dT%H:%M:%S"), separator=":")
-        return raw_quotes(frame.with_columns(key.alias("natural_key")))
+        # shaped as RAW_QUOTE once per run by the pipeline, not once per answer: a cycle has 200 answers
+        return frame.with_columns(source.alias("source_country"), pl.col("target_country").alias("destination_country"),
+                                  pl.col("provider_alias").alias("provider_name"), pl.lit(True).alias("transparent"),
+                                  key.alias("natural_key"))
 
 
 def _stated(content: bytes, field: str) -> str | None:

@@ -41,13 +41,13 @@ def upsert_quotes(conn: Connection, quotes: pl.DataFrame, *, source: str, run_id
                   progress: Progress | None = None) -> int:
     """Publish validated, normalised quotes; returns how many this run inserted or changed."""
     frame = quotes.with_columns(
-        pl.lit(source).alias("source"), pl.lit(run_id).alias("run_id"),
         pl.col("source_alpha2").alias("source_country"), pl.col("destination_alpha2").alias("destination_country"),
         pl.col("payin_class").alias("payin"), pl.col("payout_class").alias("payout"),
         *(pl.col(name).round(scale).cast(pl.Decimal(38, scale)) for name, scale in SCALES.items()),
-    ).select(QUOTE_COLUMNS)
+    ).select([c for c in QUOTE_COLUMNS if c not in ("source", "run_id")])
     table = _table(Quote)
-    bulk_upsert(conn, table, frame, ("source", "natural_key"), not_compared=("run_id",), progress=progress)
+    bulk_upsert(conn, table, frame, ("source", "natural_key"), constants={"source": source, "run_id": run_id},
+                not_compared=("run_id",), progress=progress)
     changed = conn.execute(select(func.count()).select_from(table).where(table.c.run_id == run_id)).scalar_one()
     return int(changed)
 

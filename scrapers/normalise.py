@@ -81,7 +81,9 @@ def normalise_quotes(
         pl.col("observed_at").dt.date().alias("observed_on"),
     )
     ours = attach_mid_rates(frame, rates)["mid_rate"].cast(RATE)
-    usd = attach_mid_rates(frame.with_columns(pl.lit("USD").alias("receive_currency")), rates)["mid_rate"]
+    # the dollar value only places a quote on a price point the source did not name (RPW names it)
+    usd = (attach_mid_rates(frame.with_columns(pl.lit("USD").alias("receive_currency")), rates)["mid_rate"]
+           if frame.get_column("amount_usd").null_count() else pl.repeat(None, frame.height, dtype=RATE, eager=True))
     frame = frame.with_columns(ours.alias("our_mid_rate"), usd.cast(RATE).alias("usd_per_unit"))
 
     ratio = pl.col("rate") / pl.col("our_mid_rate")

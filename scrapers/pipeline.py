@@ -9,17 +9,9 @@ no rows). A failed run never deletes or changes published data: loading is one t
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
 import logging
-from collections.abc import Callable, Coroutine, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
-from urllib.parse import urlparse
-from urllib.request import url2pathname
 
 import polars as pl
 from sqlalchemy import Engine
@@ -27,28 +19,18 @@ from sqlalchemy import Engine
 from app.comparison.corridor_stats import refresh_statistics, store_history
 from app.models import RunStatus
 from app.settings import Settings
-from scrapers.base import Collector, Request
+from scrapers.base import Collector, Request, raw_quotes
 from scrapers.collectors import COLLECTORS
 from scrapers.corridors import alpha2, country_currency
-from scrapers.errors import ParseError
-from scrapers.http import Fetcher, FetchError, FetchResult
+from scrapers.fetching import Answer, fetch_all, keep_and_read, result_of, run_coroutine
 from scrapers.loading import provider_mappings, quarantine, read_rates, upsert_quotes, upsert_rates
 from scrapers.normalise import normalise_quotes
-from scrapers.runs import finish_run, start_run, store_snapshot
+from scrapers.runs import finish_run, start_run
 from scrapers.validation import split_quotes
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 MAX_ERRORS_SHOWN = 10
-
-
-@dataclass
-class Answer:
-    """What one request brought back: a result to snapshot and parse, or why there is none."""
-
-    request: Request
-    result: FetchResult | None = None
-    error: str | None = None
 
 
 @dataclass
@@ -79,46 +61,6 @@ def collector_for(source: str, settings: Settings) -> Collector:
         raise ValueError(f"unknown source {source!r}; known: {', '.join(sorted(COLLECTORS))}") from None
 
 
-def read_local(url: str) -> FetchResult:
-    """A file:// URL (or a plain path) read like a fetch: a mirror on disk, a bundled file."""
-    parsed = urlparse(url)
-    path = Path(url2pathname(parsed.path)) if parsed.scheme == "file" else Path(url)
-    content = path.read_bytes()
-    return FetchResult(url=path.as_uri(), status=200, content=content, content_type=None,
-                       fetched_at=datetime.now(UTC), sha256=hashlib.sha256(content).hexdigest())
-
-
-async def fetch_all(requests: Sequence[Request], settings: Settings) -> list[Answer]:
-    """Fetch every request concurrently (bounded per host by the shared client); never raises."""
-    async with Fetcher(settings.collector_contact, timeout=settings.collector_timeout_seconds,
-                       retries=settings.collector_retries, per_host=settings.collector_per_host) as fetcher:
-
-        async def one(request: Request) -> Answer:
-            if not request.url.startswith(("http://", "https://")):
-                try:
-                    return Answer(request, result=read_local(request.url))
-                except OSError as exc:
-                    return Answer(request, error=f"{request.url}: {exc}")
-            try:
-                return Answer(request, result=await fetcher.get(request.url, params=request.params))
-            except FetchError as exc:
-                asked = "&".join(f"{k}={v}" for k, v in request.params.items())
-                return Answer(request, error=f"{request.url}{'?' if asked else ''}{asked}: {exc.reason} "
-                                             f"({exc.attempts} attempt(s))")
-
-        return list(await asyncio.gather(*(one(request) for request in requests)))
-
-
-def _run_coroutine(coroutine: Coroutine[Any, Any, list[Answer]]) -> list[Answer]:
-    """asyncio.run, also from a thread whose event loop is already running (then in a helper thread)."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coroutine)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="collect") as pool:
-        return pool.submit(asyncio.run, coroutine).result()
-
-
 def collect(source: str, *, engine: Engine, settings: Settings, corridors: Sequence[str] | None = None,
             trigger: str = "manual", progress: Progress | None = None) -> RunReport:
     """Run one collector now (raises ``AlreadyRunning`` if it is running elsewhere)."""
@@ -128,7 +70,9 @@ def collect(source: str, *, engine: Engine, settings: Settings, corridors: Seque
         requests = collector.requests(corridors)
         if progress:
             progress("fetch", 0, len(requests))
-        answers = _run_coroutine(fetch_all(requests, settings))
+        answers = run_coroutine(fetch_all(
+            requests, settings, then=lambda answer: keep_and_read(collector, answer, engine),
+            arrived=(lambda done, total: progress("fetch", done, total)) if progress else None))
         return _process(collector, answers, report, engine, settings, progress)
     except Exception as exc:
         return _fail(report, engine, exc)
@@ -140,11 +84,14 @@ def ingest(source: str, content: bytes, *, url: str, engine: Engine, settings: S
     is what the request would have told the parser (e.g. the target country of a recorded Wise answer)."""
     collector = collector_for(source, settings)
     report = RunReport(start_run(engine, source, trigger), source)
-    result = FetchResult(url=url, status=200, content=content, content_type=None, fetched_at=datetime.now(UTC),
-                         sha256=hashlib.sha256(content).hexdigest())
     try:
-        request = Request(url, context=dict(context or {}))
-        return _process(collector, [Answer(request, result=result)], report, engine, settings, progress)
+        answer = Answer(Request(url, context=dict(context or {})), result=result_of(content, url))
+        if progress:
+            progress("parse", 0, 1)
+        answer = keep_and_read(collector, answer, engine)
+        if progress:
+            progress("parse", 1, 1)
+        return _process(collector, [answer], report, engine, settings, progress)
     except Exception as exc:
         return _fail(report, engine, exc)
 
@@ -164,19 +111,9 @@ def _finish(report: RunReport, engine: Engine) -> None:
 
 def _process(collector: Collector, answers: list[Answer], report: RunReport, engine: Engine, settings: Settings,
              progress: Progress | None) -> RunReport:
-    frames = []
-    for number, answer in enumerate(answers, start=1):
-        if answer.result is None:
-            report.errors.append(answer.error or "no answer")
-            continue
-        # stored before parsing: whatever the parser makes of it, the raw answer can be read again
-        report.snapshot_ids.append(store_snapshot(engine, collector.source, answer.result))
-        try:
-            frames.append(collector.parse(answer.result.content, answer.request))
-        except ParseError as exc:
-            report.errors.append(f"{answer.result.url}: {exc}")
-        if progress:
-            progress("parse", number, len(answers))
+    report.errors.extend(answer.error for answer in answers if answer.error)
+    report.snapshot_ids = sorted({a.snapshot_id for a in answers if a.snapshot_id is not None})
+    frames = [answer.frame for answer in answers if answer.frame is not None]
     frame = pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame()
     report.rows_in = frame.height
     if frame.height:
@@ -211,8 +148,9 @@ def judge_quotes(source: str, raw: pl.DataFrame, engine: Engine, settings: Setti
     return split_quotes(normalised)
 
 
-def _load_quotes(collector: Collector, raw: pl.DataFrame, report: RunReport, engine: Engine, settings: Settings,
+def _load_quotes(collector: Collector, frame: pl.DataFrame, report: RunReport, engine: Engine, settings: Settings,
                  progress: Progress | None) -> None:
+    raw = raw_quotes(frame)
     good, bad = judge_quotes(collector.source, raw, engine, settings)
     report.rejected = bad.height
     with engine.begin() as conn:
@@ -220,7 +158,7 @@ def _load_quotes(collector: Collector, raw: pl.DataFrame, report: RunReport, eng
     with engine.begin() as conn:
         report.new = upsert_quotes(conn, good, source=collector.source, run_id=report.run_id,
                                    progress=(lambda done, total: progress("load", done, total)) if progress else None)
-        refresh_statistics(conn, collector.source, good.get_column("period").unique().to_list())
+        refresh_statistics(conn, collector.source, good)
     report.published = good.height
 
 

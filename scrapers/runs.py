@@ -22,7 +22,7 @@ class AlreadyRunning(Exception):
 
 
 def store_snapshot(engine: Engine, source: str, result: FetchResult) -> int:
-    """Keep the answer exactly as received (before any parsing); an identical answer is stored once."""
+    """Keep an answer exactly as received, before anything parses it; identical bytes are stored once."""
     with Session(engine) as session:
         existing = session.exec(select(Snapshot.id).where(Snapshot.source == source,
                                                           Snapshot.sha256 == result.sha256)).first()

@@ -133,3 +133,32 @@ def test_advisory_lock_is_held_by_one_connection_and_freed_when_it_dies(backend,
         second.release()
         for engine in engines:
             engine.dispose()
+
+
+def test_the_web_process_runs_the_scheduler_and_offline_sources_fail_cleanly(db_url, engine, monkeypatch):  # type: ignore[no-untyped-def]
+    import socket
+
+    from litestar.testing import TestClient
+
+    from app.main import create_app
+    from app.settings import Settings
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        nowhere = f"http://127.0.0.1:{probe.getsockname()[1]}"  # nobody listens there: we are offline
+    monkeypatch.setattr("app.scheduler.domain_jobs", list)  # only the collectors, on the test database
+    settings = Settings(database_url=db_url, passerelle_env="test", scheduler_enabled=True,
+                        wise_api_url=f"{nowhere}/wise", ecb_rates_url=f"{nowhere}/ecb",
+                        ecb_history_url=f"{nowhere}/hist", imf_rates_url=f"{nowhere}/imf",
+                        rpw_dataset_url=f"{nowhere}/rpw", wise_corridors=["FR-SN"], wise_amounts=[200],
+                        collector_retries=0, scheduler_lock_poll_seconds=0.2)
+    app = create_app(settings)
+    with TestClient(app):
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and len([r for r in _runs(engine) if r.finished_at]) < len(SCHEDULED):
+            time.sleep(0.2)
+        assert app.state.scheduler.leading
+    assert not app.state.scheduler.leading, "the scheduler stops with the web process"
+    runs = _runs(engine)
+    assert sorted(r.source for r in runs) == SCHEDULED
+    assert all(r.status == "failed" and "ConnectError" in (r.error or "") for r in runs)

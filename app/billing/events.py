@@ -40,7 +40,7 @@ def _attempt(session: Session, pledge: Pledge, stripe_id: str, kind: AttemptKind
             PaymentAttempt.pledge_id == pledge.id, PaymentAttempt.kind == kind.value,
             PaymentAttempt.state == A.pending.value, PaymentAttempt.stripe_id.is_(None))).first()  # type: ignore[union-attr]
     if found is None:
-        found = payments._new_attempt(session, pledge, kind, f"pledge:{pledge.id}:stripe:{stripe_id}")
+        found = payments.new_attempt(session, pledge, kind, f"pledge:{pledge.id}:stripe:{stripe_id}")
     found.stripe_id = stripe_id
     return found
 
@@ -67,7 +67,7 @@ def payment_succeeded(session: Session, obj: dict[str, Any], _gw: BillingGateway
         return "no pledge"
     check_amount(pledge, obj.get("amount_received") or obj.get("amount"), obj.get("currency"))
     attempt = _attempt(session, pledge, obj["id"], AttemptKind.charge)
-    payments._finish(session, attempt, A.succeeded, obj["id"])
+    payments.finish_attempt(session, attempt, A.succeeded, obj["id"])
     moved = pledges.move(session, pledge, P.paid, [P.card_saved, P.awaiting_payment, P.payment_failed])
     return "paid" if moved else "already up to date"
 
@@ -80,7 +80,7 @@ def payment_failed(session: Session, obj: dict[str, Any], _gw: BillingGateway, s
     if attempt.state == A.succeeded.value:
         return "ignored: the payment already succeeded"
     error = obj.get("last_payment_error") or {}
-    payments._finish(session, attempt, A.failed, obj["id"], failure=error.get("code") or "failed")
+    payments.finish_attempt(session, attempt, A.failed, obj["id"], failure=error.get("code") or "failed")
     if pledges.move(session, pledge, P.payment_failed, [P.card_saved]):
         member = session.get(User, pledge.member_id)
         assert member is not None
@@ -100,7 +100,7 @@ def payment_canceled(session: Session, obj: dict[str, Any], _gw: BillingGateway,
     attempt = _attempt(session, pledge, obj["id"], AttemptKind.charge)
     if attempt.state in (A.succeeded.value, A.failed.value):
         return "ignored: attempt already settled"
-    payments._finish(session, attempt, A.canceled, obj["id"])
+    payments.finish_attempt(session, attempt, A.canceled, obj["id"])
     return "canceled"
 
 

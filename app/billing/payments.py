@@ -27,7 +27,7 @@ def attempt_for(session: Session, key: str) -> PaymentAttempt | None:
     return session.exec(select(PaymentAttempt).where(PaymentAttempt.idempotency_key == key)).first()
 
 
-def _new_attempt(session: Session, pledge: Pledge, kind: AttemptKind, key: str) -> PaymentAttempt:
+def new_attempt(session: Session, pledge: Pledge, kind: AttemptKind, key: str) -> PaymentAttempt:
     assert pledge.id is not None
     attempt = PaymentAttempt(pledge_id=pledge.id, kind=kind.value, amount=pledge.amount,
                              currency=pledge.currency, idempotency_key=key)
@@ -36,7 +36,7 @@ def _new_attempt(session: Session, pledge: Pledge, kind: AttemptKind, key: str) 
     return attempt
 
 
-def _finish(session: Session, attempt: PaymentAttempt, state: AttemptState, stripe_id: str | None = None,
+def finish_attempt(session: Session, attempt: PaymentAttempt, state: AttemptState, stripe_id: str | None = None,
             failure: str | None = None) -> None:
     attempt.state, attempt.updated_at = state.value, utcnow()
     attempt.stripe_id = stripe_id or attempt.stripe_id
@@ -57,13 +57,13 @@ def save_card(session: Session, gateway: BillingGateway, pledge: Pledge, member:
               payment_method: str) -> AttemptState:
     """All-or-nothing: keep the card for an off-session charge if the campaign succeeds."""
     customer = ensure_customer(session, gateway, pledge, member)
-    attempt = attempt_for(session, f"pledge:{pledge.id}:setup:v1") or _new_attempt(
+    attempt = attempt_for(session, f"pledge:{pledge.id}:setup:v1") or new_attempt(
         session, pledge, AttemptKind.setup, f"pledge:{pledge.id}:setup:v1")
     assert pledge.id is not None
     try:
         intent = gateway.save_card(customer, payment_method, pledge.id)
     except stripe.CardError as exc:
-        _finish(session, attempt, A.failed, failure=exc.code)
+        finish_attempt(session, attempt, A.failed, failure=exc.code)
         return A.failed
     return record_setup(session, pledge, attempt, str(intent.id), str(intent.status), str(intent.payment_method))
 
@@ -72,9 +72,9 @@ def record_setup(session: Session, pledge: Pledge, attempt: PaymentAttempt, inte
                  payment_method: str | None) -> AttemptState:
     """Shared by the direct call and the webhook: a succeeded SetupIntent secures the pledge."""
     if status != "succeeded":
-        _finish(session, attempt, A.requires_action if status == "requires_action" else A.pending, intent_id)
+        finish_attempt(session, attempt, A.requires_action if status == "requires_action" else A.pending, intent_id)
         return AttemptState(attempt.state)
-    _finish(session, attempt, A.succeeded, intent_id)
+    finish_attempt(session, attempt, A.succeeded, intent_id)
     pledge.stripe_payment_method_id = payment_method
     session.add(pledge)
     pledges.move(session, pledge, P.card_saved, [P.awaiting_payment])
@@ -86,7 +86,7 @@ def pay_now(session: Session, gateway: BillingGateway, pledge: Pledge, member: U
     """Keep-it-all, or a member paying on-session after a failed charge: money is taken now."""
     customer = ensure_customer(session, gateway, pledge, member)
     number = len(session.exec(select(PaymentAttempt).where(PaymentAttempt.pledge_id == pledge.id)).all())
-    attempt = _new_attempt(session, pledge, AttemptKind.charge, f"pledge:{pledge.id}:pay:{number}")
+    attempt = new_attempt(session, pledge, AttemptKind.charge, f"pledge:{pledge.id}:pay:{number}")
     return _charge(session, gateway, pledge, attempt, customer, payment_method, off_session=False)
 
 
@@ -98,7 +98,7 @@ def charge_saved_card(session: Session, gateway: BillingGateway, pledge: Pledge,
         return AttemptState(attempt.state)
     if attempt is None:
         try:
-            attempt = _new_attempt(session, pledge, AttemptKind.charge, key)
+            attempt = new_attempt(session, pledge, AttemptKind.charge, key)
             session.commit()
         except IntegrityError:  # another runner recorded the same attempt first
             session.rollback()
@@ -127,21 +127,21 @@ def _charge(session: Session, gateway: BillingGateway, pledge: Pledge, attempt: 
                                 key=attempt.idempotency_key, pledge_id=pledge.id, off_session=off_session)
     except stripe.CardError as exc:
         # Declines and authentication_required both land here for off-session charges.
-        _finish(session, attempt, A.failed, failure=exc.code)
+        finish_attempt(session, attempt, A.failed, failure=exc.code)
         pledges.move(session, pledge, P.payment_failed, [P.card_saved])
         return A.failed
     except BillingError:
         log.exception("Stripe call failed for pledge %s; the attempt stays pending for a retry", pledge.id)
         return A.pending
     if intent.status == "succeeded":
-        _finish(session, attempt, A.succeeded, str(intent.id))
+        finish_attempt(session, attempt, A.succeeded, str(intent.id))
         pledges.move(session, pledge, P.paid, [P.card_saved, P.awaiting_payment, P.payment_failed])
         return A.succeeded
     if intent.status == "requires_action":
-        _finish(session, attempt, A.requires_action, str(intent.id), failure="authentication_required")
+        finish_attempt(session, attempt, A.requires_action, str(intent.id), failure="authentication_required")
         pledges.move(session, pledge, P.payment_failed, [P.card_saved])
         return A.requires_action
-    _finish(session, attempt, A.pending, str(intent.id))  # processing: the webhook will tell
+    finish_attempt(session, attempt, A.pending, str(intent.id))  # processing: the webhook will tell
     return A.pending
 
 
@@ -156,13 +156,13 @@ def refund(session: Session, gateway: BillingGateway, pledge: Pledge) -> bool:
     attempt = attempt_for(session, key)
     if attempt is not None and attempt.state == A.succeeded.value:
         return False
-    attempt = attempt or _new_attempt(session, pledge, AttemptKind.refund, key)
+    attempt = attempt or new_attempt(session, pledge, AttemptKind.refund, key)
     assert pledge.id is not None
     try:
         result = gateway.refund(paid.stripe_id, key=key, pledge_id=pledge.id)
     except BillingError as exc:
         log.error("refund of pledge %s failed: %s", pledge.id, exc)
-        _finish(session, attempt, A.failed, failure=getattr(exc, "code", None) or "error")
+        finish_attempt(session, attempt, A.failed, failure=getattr(exc, "code", None) or "error")
         return False
-    _finish(session, attempt, A.succeeded if result.status == "succeeded" else A.pending, str(result.id))
+    finish_attempt(session, attempt, A.succeeded if result.status == "succeeded" else A.pending, str(result.id))
     return pledges.move(session, pledge, P.refunded, [P.paid])

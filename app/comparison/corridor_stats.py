@@ -41,12 +41,20 @@ def _quotes(conn: Connection, sources: Iterable[str], periods: Iterable[str], *,
     return frame.with_columns(pl.col("total_text").cast(pl.Decimal(38, 6)).alias("total_cost_pct"))
 
 
-def refresh_statistics(conn: Connection, source: str, periods: Iterable[str]) -> int:
-    """Recompute the statistics of every corridor of ``periods`` fed by ``source``; returns how many."""
+def refresh_statistics(conn: Connection, source: str, published: pl.DataFrame) -> int:
+    """Recompute the statistics of every corridor and quarter ``published`` (the quotes a load just
+    wrote, ``Quote`` columns) touches, over everything stored for them; returns how many."""
     own = source in OWN_SOURCES
-    if source != "rpw" and not own:
+    if (source != "rpw" and not own) or published.is_empty():
         return 0
-    quotes = _quotes(conn, OWN_SOURCES if own else ("rpw",), periods, services=own)
+    periods = published.get_column("period").unique().to_list()
+    priced = published.filter(pl.col("amount_usd").is_not_null())
+    if not own and _stored(conn, periods) == priced.height:
+        # the load holds every stored quote of its quarters (a whole workbook): no need to read them back
+        quotes = priced.select("corridor", "period", pl.col("amount_usd").alias("tier"),
+                               pl.col("total_cost_pct").round(6), "transparent", pl.col("speed").alias("speed_class"))
+    else:
+        quotes = _quotes(conn, OWN_SOURCES if own else ("rpw",), periods, services=own)
     if quotes.is_empty():
         return 0
     if own:
@@ -54,6 +62,12 @@ def refresh_statistics(conn: Connection, source: str, periods: Iterable[str]) ->
     stats = corridor_statistics(quotes).rename({"tier": "amount_usd"})
     upsert_stats(conn, stats, source="passerelle" if own else "rpw")
     return stats.height
+
+
+def _stored(conn: Connection, periods: list[str]) -> int:
+    q = Quote.__table__.c  # type: ignore[attr-defined]
+    return int(conn.execute(select(func.count()).where(q.source == "rpw", q.period.in_(periods),
+                                                       q.amount_usd.is_not(None))).scalar_one())
 
 
 def store_history(conn: Connection, averages: pl.DataFrame) -> int:

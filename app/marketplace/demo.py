@@ -22,70 +22,77 @@ EXAMPLES: list[dict[str, str]] = [
      "sector": "agro_processing", "goal": "18000", "currency": "EUR", "min_pledge": "20",
      "funding_model": "all_or_nothing", "campaign_days": "45", "expected_jobs": "9",
      "org_name": "GIE Jappo", "org_legal_form": "GIE", "org_registration": "SN-KAF-2019-B-112",
-     "summary": "Forty women of Kaffrine want to hull and grind their millet locally instead of selling it raw.",
-     "story": "The GIE Jappo gathers forty women farmers around Kaffrine. Today they pound millet by hand or sell "
-              "the grain raw to traders from Kaolack.\n\nA huller and a mill in a small shelter would let them sell "
-              "flour and arraw to the town's bakeries and schools, and free four hours a day for each member.",
-     "impact": "40 member households\nAbout 60 tonnes of millet processed locally each year",
-     "budget": "Huller and mill with diesel-electric motor ; 11200\nShelter and concrete floor ; 4300\n"
-               "Training and first stock of bags ; 2500",
-     "milestones": "; Machines ordered ; 11200\n; Shelter built ; 4300\n; First flour sold ; 2500"},
+     "summary": "Quarante agricultrices de Kaffrine veulent décortiquer et moudre leur mil sur place au lieu "
+                "de le vendre brut.",
+     "story": "Le GIE Jappo réunit quarante agricultrices autour de Kaffrine. Aujourd'hui, elles pilent le mil à la "
+              "main ou vendent le grain brut aux commerçants de Kaolack.\n\nUne décortiqueuse et un moulin sous un "
+              "petit abri leur permettraient de vendre farine et araw aux boulangeries et aux écoles de la ville, et "
+              "libéreraient quatre heures par jour pour chaque membre.",
+     "impact": "40 ménages membres\nEnviron 60 tonnes de mil transformées sur place chaque année",
+     "budget": "Décortiqueuse et moulin à moteur ; 11200\nAbri et dalle en béton ; 4300\n"
+               "Formation et premier stock de sacs ; 2500",
+     "milestones": "; Machines commandées ; 11200\n; Abri construit ; 4300\n; Première farine vendue ; 2500"},
     {"title": "Chambre froide solaire pour les mareyeuses de Kayar", "country": "SN", "town": "Kayar",
      "sector": "fisheries", "goal": "24000", "currency": "EUR", "min_pledge": "25",
      "funding_model": "all_or_nothing", "campaign_days": "60", "expected_jobs": "14",
      "org_name": "Union des femmes transformatrices de Kayar", "org_legal_form": "Association",
      "org_registration": "SN-THS-2016-A-0457",
-     "summary": "A solar-powered cold room so that the morning catch no longer spoils before it is sold.",
-     "story": "Kayar lands tonnes of sardinella every morning. Without cold storage, the women who buy and resell "
-              "the fish must sell at any price before noon.\n\nA 20 m³ solar cold room keeps the fish for three "
-              "days and lets them sell in Thiès and Dakar at fair prices.",
-     "impact": "120 fish traders served\nLosses after landing cut by half",
-     "budget": "Insulated cold room 20 m³ ; 13500\nSolar panels and batteries ; 8000\nInstallation ; 2500",
-     "milestones": "; Cold room delivered ; 13500\n; Solar system commissioned ; 10500"},
+     "summary": "Une chambre froide solaire pour que la pêche du matin ne se gâte plus avant d'être vendue.",
+     "story": "Chaque matin, des tonnes de sardinelles sont débarquées à Kayar. Sans froid, les mareyeuses qui "
+              "achètent et revendent le poisson doivent vendre à tout prix avant midi.\n\nUne chambre froide "
+              "solaire de 20 m³ garde le poisson trois jours et leur permet de vendre à Thiès et à Dakar à un "
+              "prix juste.",
+     "impact": "120 mareyeuses servies\nPertes après débarquement réduites de moitié",
+     "budget": "Chambre froide isolée de 20 m³ ; 13500\nPanneaux solaires et batteries ; 8000\nInstallation ; 2500",
+     "milestones": "; Chambre froide livrée ; 13500\n; Installation solaire mise en service ; 10500"},
     {"title": "Périmètre maraîcher irrigué au solaire, Ségou", "country": "ML", "town": "Ségou",
      "sector": "agriculture", "goal": "9800000", "currency": "XOF", "min_pledge": "10000",
      "funding_model": "keep_it_all", "campaign_days": "40", "expected_jobs": "25",
      "org_name": "Coopérative Benkadi de Ségou", "org_legal_form": "Société coopérative",
      "org_registration": "MA-SEG-2018-0093",
-     "summary": "Two hectares of vegetables watered by a solar pump, through the dry season.",
-     "story": "The Benkadi cooperative grows onions and tomatoes near the Niger river, but only during the rains. "
-              "A solar pump and drip lines would give a second harvest between February and May.\n\nEvery franc "
-              "raised is used: the drip lines are installed first, the pump as soon as the money allows.",
-     "impact": "25 seasonal jobs\nA second harvest on 2 hectares",
-     "budget": "Solar pump and panels ; 5200000\nDrip irrigation lines ; 3100000\nFencing ; 1500000",
+     "summary": "Deux hectares de légumes irrigués par une pompe solaire, même en saison sèche.",
+     "story": "La coopérative Benkadi cultive oignons et tomates près du fleuve Niger, mais seulement pendant "
+              "l'hivernage. Une pompe solaire et un goutte-à-goutte donneraient une seconde récolte entre février "
+              "et mai.\n\nChaque franc collecté est utilisé : le goutte-à-goutte d'abord, la pompe dès que "
+              "l'argent le permet.",
+     "impact": "25 emplois saisonniers\nUne seconde récolte sur 2 hectares",
+     "budget": "Pompe et panneaux solaires ; 5200000\nLignes de goutte-à-goutte ; 3100000\nClôture ; 1500000",
      "milestones": ""},
     {"title": "Unité de transformation du karité, Sikasso", "country": "ML", "town": "Sikasso",
      "sector": "agro_processing", "goal": "12000", "currency": "EUR", "min_pledge": "15",
      "funding_model": "all_or_nothing", "campaign_days": "50", "expected_jobs": "12",
      "org_name": "Coopérative Yiriwa", "org_legal_form": "Société coopérative", "org_registration": "MA-SIK-2020-0211",
-     "summary": "A press and improved cookers to turn shea nuts into butter sold to cosmetics buyers.",
-     "story": "Women in the villages around Sikasso collect shea nuts and sell them unprocessed. A motorised press "
-              "and improved cookers triple what a kilogram of nuts earns, and need far less firewood.",
-     "impact": "80 women collectors\nFirewood use cut by 40 %",
-     "budget": "Motorised press ; 7400\nImproved cookers ; 2600\nPackaging and certification ; 2000",
+     "summary": "Une presse et des foyers améliorés pour transformer les amandes de karité en beurre vendu "
+                "aux fabricants de cosmétiques.",
+     "story": "Dans les villages autour de Sikasso, les femmes ramassent les amandes de karité et les vendent sans "
+              "les transformer. Une presse motorisée et des foyers améliorés triplent ce que rapporte un kilo "
+              "d'amandes, avec bien moins de bois de chauffe.",
+     "impact": "80 collectrices\nBois de chauffe réduit de 40 %",
+     "budget": "Presse motorisée ; 7400\nFoyers améliorés ; 2600\nEmballage et certification ; 2000",
      "milestones": ""},
     {"title": "Mini-réseau solaire pour le centre de santé de Bafia", "country": "CM", "town": "Bafia",
      "sector": "health", "goal": "15000000", "currency": "XAF", "min_pledge": "10000",
      "funding_model": "keep_it_all", "campaign_days": "45", "expected_jobs": "3",
      "org_name": "Comité de gestion du CSI de Bafia", "org_legal_form": "Association",
      "org_registration": "CM-CE-2015-1187",
-     "summary": "Reliable power for the maternity ward, the vaccine fridge and night-time deliveries.",
-     "story": "The integrated health centre of Bafia loses power several hours a day. Deliveries at night happen "
-              "by torchlight and vaccines are at risk.\n\nA 12 kWp solar mini-grid with batteries keeps the "
-              "maternity ward, the laboratory and the vaccine fridge running day and night.",
-     "impact": "About 900 births a year\nVaccine cold chain secured",
-     "budget": "Solar panels 12 kWp ; 7800000\nBatteries and inverter ; 5700000\nWiring and installation ; 1500000",
+     "summary": "Une électricité fiable pour la maternité, le réfrigérateur à vaccins et les accouchements de nuit.",
+     "story": "Le centre de santé intégré de Bafia perd le courant plusieurs heures par jour. Les accouchements de "
+              "nuit se font à la lampe torche et les vaccins sont menacés.\n\nUn mini-réseau solaire de 12 kWc "
+              "avec batteries fait tourner la maternité, le laboratoire et le réfrigérateur à vaccins jour et "
+              "nuit.",
+     "impact": "Environ 900 naissances par an\nChaîne du froid des vaccins assurée",
+     "budget": "Panneaux solaires 12 kWc ; 7800000\nBatteries et onduleur ; 5700000\nCâblage et installation ; 1500000",
      "milestones": ""},
     {"title": "Fumoirs améliorés pour les pêcheuses de Limbé", "country": "CM", "town": "Limbé",
      "sector": "fisheries", "goal": "6500", "currency": "EUR", "min_pledge": "10",
      "funding_model": "all_or_nothing", "campaign_days": "30", "expected_jobs": "20",
      "org_name": "Limbe Women Fish Smokers CIG", "org_legal_form": "Common Initiative Group",
      "org_registration": "CM-SW-CIG-2017-0342",
-     "summary": "Improved smoking ovens: better fish, less smoke in the women's lungs, half the wood.",
-     "story": "Fish smoking in Limbé is done over open fires that fill the sheds with smoke. Improved ovens halve "
-              "the wood needed and produce fish that keeps longer and sells better.",
-     "impact": "20 women smokers\nWood use halved",
-     "budget": "Ten improved ovens ; 5200\nShed ventilation ; 1300", "milestones": ""},
+     "summary": "Des fours de fumage améliorés : un meilleur poisson, moins de fumée respirée, moitié moins de bois.",
+     "story": "À Limbé, le poisson est fumé sur des feux ouverts qui enfument les hangars. Des fours améliorés "
+              "divisent par deux le bois nécessaire et donnent un poisson qui se conserve et se vend mieux.",
+     "impact": "20 fumeuses de poisson\nConsommation de bois divisée par deux",
+     "budget": "Dix fours améliorés ; 5200\nAération du hangar ; 1300", "milestones": ""},
 ]
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+import anyio.to_thread
 from jinja2 import Environment
 from litestar import Controller, Litestar, MediaType, Request, Response, get, post
 from litestar.response import File, Redirect, Template
-from markupsafe import Markup
+from litestar.utils.scope.state import ScopeState
+from markupsafe import Markup, escape
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
@@ -54,7 +56,11 @@ def project_cache(app: Litestar) -> ProjectCache:
 def render_results(engine: Engine, env: Environment, query: search.BrowseQuery) -> str:
     with Session(engine) as db:
         results = search.browse(db, query)
-        return env.get_template("partials/_project_results.html").render(query=query, results=results)
+        return env.get_template("partials/_project_results.html").render(
+            query=query, results=results, country_names=dict(listings.country_choices()))
+
+
+CSRF_MARK = "\x00csrf\x00"  # stands for each visitor's own token in a cached page
 
 
 def project_page(db: Session, listing: Listing, user: User | None, settings: Settings,
@@ -79,21 +85,33 @@ def project_page(db: Session, listing: Listing, user: User | None, settings: Set
 
 
 class ProjectController(Controller):
-    @get("/projects", sync_to_thread=True)
-    def browse(self, request: Request[Any, Any, Any]) -> Template | Response[str]:
+    @get("/projects")
+    async def browse(self, request: Request[Any, Any, Any], user: User | None) -> Template | Response[str]:
+        """Async on purpose: a page served from the cache costs no thread hop; only misses go to a thread."""
         query = search.BrowseQuery.from_params(dict(request.query_params))
         cache = project_cache(request.app)
         env: Environment = request.app.template_engine.engine  # type: ignore[union-attr]
-        key = ("browse", current_locale.get(), query)
-        html = cache.get(key) or cache.put(key, render_results(cache.engine, env, query))
+        locale = current_locale.get()
+        key = ("browse", locale, query)
+        html = cache.get(key) or cache.put(key, await anyio.to_thread.run_sync(render_results, cache.engine, env,
+                                                                               query))
         if is_htmx(request) and request.headers.get("hx-target") == "results":
             return Response(html, media_type=MediaType.HTML)
-        form_key = ("filters", current_locale.get(), replace(query, page=1))
+        form_key = ("filters", locale, replace(query, page=1))
         form = cache.get(form_key) or cache.put(form_key, env.get_template("partials/_project_filters.html").render(
             query=query, countries=listings.country_choices(), sectors=list(Sector.__members__),
             models=list(FundingModel.__members__), statuses=list(search.STATUSES), sorts=list(search.SORTS)))
         # Both fragments come from autoescaping templates.
-        return page("projects", results_html=Markup(html), filters_html=Markup(form))  # noqa: S704
+        context: dict[str, Any] = {"results_html": Markup(html), "filters_html": Markup(form)}  # noqa: S704
+        session: dict[str, Any] = request.scope.get("session") or {}  # type: ignore[assignment]
+        if user is not None or session.get("flash"):
+            return page("projects", **context)
+        # Anonymous visitors, the bulk of browsing, all see the same page but for their CSRF token.
+        page_key = ("page", locale, request.url.path, request.url.query)
+        whole = cache.get(page_key) or cache.put(page_key, env.get_template("pages/projects.html").render(
+            request=request, csrf_token=lambda: CSRF_MARK, csrf_input="", **context))
+        token = ScopeState.from_scope(request.scope).csrf_token or ""
+        return Response(whole.replace(CSRF_MARK, str(escape(token))), media_type=MediaType.HTML)
 
     @get("/projects/{slug:str}", sync_to_thread=True)
     def show(self, slug: str, db: Session, user: User | None, settings: Settings) -> Template:

@@ -129,3 +129,20 @@ def test_upload_through_the_page_rejects_a_disguised_file(client, session, engin
                     files={"document": ("budget.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")})
     assert r.status_code == 400 and "PDF, JPEG" in r.text.replace("PDF, JPEG et PNG", "PDF, JPEG")
     assert 'aria-invalid="true"' in r.text
+
+
+def test_cached_page_carries_each_visitors_own_token_and_never_another_persons_header(client, app, catalogue):
+    from litestar.testing import TestClient
+
+    def token(html: str) -> str:
+        return re.search(r'"x-csrftoken": "([^"]+)"', html).group(1)  # type: ignore[union-attr]
+
+    first = client.get("/projects").text
+    with TestClient(app, base_url="http://testserver.local") as other:
+        second = other.get("/projects").text
+        assert token(second) != token(first) and "\x00" not in second
+        # A second visit is served from the cache with the same visitor's token.
+        assert token(other.get("/projects").text) == token(second)
+    login(client, "awa@example.org")
+    signed_in = client.get("/projects").text
+    assert 'action="/logout"' in signed_in and "Mes projets" in signed_in

@@ -114,3 +114,21 @@ def test_amount_mismatch_is_rejected_and_logged(client, session, charged):
     wrong_currency["id"] = "evt_wrong_currency"
     wrong_currency["data"]["object"]["currency"] = "usd"
     assert _deliver(client, wrong_currency).status_code == 400
+
+
+def test_a_refund_made_in_the_stripe_dashboard_reaches_the_pledge(client, session, charged, billing, localstripe_url):
+    assert _deliver(client, charged["event"]).json()["outcome"] == "paid"
+    intent = charged["event"]["data"]["object"]
+    billing.client.v1.refunds.create(params={"payment_intent": intent["id"]})  # as staff would in the dashboard
+    charge = httpx.get(f"{localstripe_url}/v1/charges/{intent['latest_charge']['id']}",
+                       headers={"Authorization": "Bearer sk_test_passerelle"}, timeout=5).json()
+    assert charge["refunded"] is True
+    # localstripe sends no charge.refunded event: build the envelope Stripe would send around the charge.
+    event = {"id": "evt_dashboard_refund", "object": "event", "type": "charge.refunded",
+             "created": int(time.time()), "data": {"object": charge}}
+    assert _deliver(client, event).json()["outcome"] == "refunded"
+    assert _deliver(client, event).json()["outcome"] == "duplicate"
+    pledge, listing = charged["pledge"], charged["listing"]
+    session.refresh(pledge)
+    session.refresh(listing)
+    assert pledge.state == P.refunded and listing.secured_total == 0 and listing.backer_count == 0

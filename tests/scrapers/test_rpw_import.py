@@ -102,3 +102,28 @@ def test_history_series_gives_every_corridor_its_past(cli, engine):  # type: ign
     first = min(history, key=lambda s: s.period)
     assert (first.period, first.average_total_cost_pct) == ("2011Q1", Decimal("8.2126"))
     assert len(corridors) == 377
+
+
+def test_a_correcting_file_updates_its_corridor_from_everything_stored(cli, engine, tmp_path):  # type: ignore[no-untyped-def]
+    import polars as pl
+
+    import_sample(cli)
+    sheet = pl.read_excel(SAMPLE, sheet_name="Dataset (from Q2 2016)", infer_schema_length=0)
+    senegal = sheet.select([c for c in sheet.columns if not c.startswith("__UNNAMED")]).filter(
+        pl.col("corridor") == "FRASEN")
+    was = Decimal(senegal["cc1 total cost %"][0])
+    # the World Bank corrects one Senegal service's USD 200 total, in a file holding only that service
+    corrected = senegal.head(1).with_columns(pl.lit("12.5").alias("cc1 total cost %"))
+    correction = tmp_path / "correction.csv"
+    corrected.write_csv(correction)
+    result = cli.invoke(main, ["import-rpw", str(correction)])
+    assert result.exit_code == 0 and "2 published (1 new or changed)" in result.output, result.output
+    with Session(engine) as session:
+        stats = {s.corridor: s for s in session.exec(select(CorridorStat).where(
+            CorridorStat.source == "rpw", CorridorStat.amount_usd == 200))}
+    before = EXPECTED["FRA-SEN"]
+    expected = (Decimal(str(before["average_total_cost_pct"])) * before["services"] - was + Decimal("12.5")) \
+        / before["services"]
+    assert stats["FR-SN"].services == before["services"], "the 16 other Senegal services still count"
+    assert abs(stats["FR-SN"].average_total_cost_pct - expected) <= TOLERANCE
+    assert abs(stats["FR-CI"].average_total_cost_pct - Decimal("4.0471")) <= TOLERANCE, "other corridors unchanged"
