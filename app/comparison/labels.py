@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from app.i18n import _
-
-
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "translate later"
-    return message
-
+from app.i18n import N_, _
 
 PAYOUT = {"cash": N_("Cash pick-up"), "bank_account": N_("Bank account"), "mobile_wallet": N_("Mobile wallet"),
           "other": N_("Other")}
