@@ -122,7 +122,19 @@ def _process(collector: Collector, answers: list[Answer], report: RunReport, eng
     if report.status is RunStatus.failed and not report.errors:
         report.errors.append("every row was rejected" if report.rejected else "the source returned no rows")
     _finish(report, engine)
+    if collector.kind == "quotes" and report.published:
+        _check_alerts(engine, settings)
     return report
+
+
+def _check_alerts(engine: Engine, settings: Settings) -> None:
+    """Price alerts are checked after every load of quotes; a failure there never fails the run."""
+    from app.comparison.alerts import check_alerts
+
+    try:
+        check_alerts(engine, settings)
+    except Exception:
+        log.exception("checking price alerts after a load failed")
 
 
 def _status(report: RunReport, collector: Collector) -> RunStatus:

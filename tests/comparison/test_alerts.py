@@ -72,3 +72,17 @@ def test_forged_unsubscribe_is_refused(client, rpw_loaded, session):
     alert = session.exec(select(RateAlert)).one()
     r = post_form(client, "/", "/alerts/unsubscribe", {"alert": str(alert.id), "key": "0" * 32})
     assert r.status_code == 400
+
+
+def test_alerts_are_checked_after_each_load_of_quotes(client, rpw_loaded, session, settings):
+    from scrapers.pipeline import ingest
+
+    _subscribe(client, threshold="1.5")
+    client.get(re.search(r"/alerts/confirm\?token=\S+", _mails(session)[0].body).group(0))  # type: ignore[union-attr]
+    today = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M")
+    survey = ("provider,source_country,destination_country,amount,fee,rate,payout,speed,observed_at\n"
+              f"Wave,FR,SN,200,0,655.00,mobile wallet,less than one hour,{today}\n").encode()
+    report = ingest("staff", survey, url="upload:survey.csv", engine=rpw_loaded, settings=settings)
+    assert report.published == 1, report
+    mails = _mails(session)
+    assert len(mails) == 2 and "Wave" in mails[-1].body  # 0.15 % total cost: under the 1.5 % threshold
