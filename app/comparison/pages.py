@@ -10,8 +10,7 @@ from jinja2 import Environment
 from litestar import Controller, MediaType, Request, Response, get
 from litestar.params import Parameter
 from litestar.response import Template
-from litestar.utils.scope.state import ScopeState
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
@@ -24,6 +23,7 @@ from app.errors import DomainError
 from app.i18n import current_locale
 from app.models import Country
 from app.models.quotes import Quote
+from app.page_cache import CSRF_INPUT_MARK, cached_page, is_anonymous, with_csrf
 from app.settings import Settings
 from providers import UnknownProvider, get_provider
 from scrapers.corridors import Corridor
@@ -34,11 +34,6 @@ DEFAULTS = {"from": "FR", "to": "SN", "amount": "200", "currency": "EUR"}
 def country_choices(engine: Engine) -> tuple[list[Country], list[Country]]:
     with Session(engine, expire_on_commit=False) as session:
         return _country_choices(session)
-
-
-def _csrf_input(request: Request[Any, Any, Any]) -> str:
-    token = ScopeState.from_scope(request.scope).csrf_token
-    return f'<input type="hidden" name="_csrf_token" value="{escape(token or "")}">'
 
 
 def _error_field(html: str) -> str | None:
@@ -68,13 +63,10 @@ def savings(comparison: Comparison, average_pct: Decimal | None) -> dict[str, De
     return {"cheapest_pct": min(costs), "per_transfer": per_transfer, "per_year": per_transfer * 12}
 
 
-CSRF_MARK = "\x00csrf\x00"  # cached fragments carry this, replaced by each visitor's own token
-
-
 def build_results(engine: Engine, settings: Settings, form: dict[str, str], env: Environment) -> tuple[str, int]:
     """The results fragment (offers, corridor panel, alert form) as HTML, and its HTTP status."""
     context: dict[str, Any] = {"form": form, "payouts": PAYOUTS, "sorts": SORTS, "error": None,
-                               "comparison": None, "stats": None, "saving": None, "csrf_input": CSRF_MARK}
+                               "comparison": None, "stats": None, "saving": None, "csrf_input": CSRF_INPUT_MARK}
     with Session(engine, expire_on_commit=False) as db:
         try:
             comparison = compare(db, settings, form["from"], form["to"], form["amount"], form["currency"] or None,
@@ -112,15 +104,17 @@ class ComparisonPages(Controller):
         key = ("results", locale, *form.values())
         html, status = cache.get(key) or cache.put(
             key, await anyio.to_thread.run_sync(build_results, cache.engine, settings, form, env))
-        html = html.replace(CSRF_MARK, _csrf_input(request))
         if request.headers.get("hx-request") and request.headers.get("hx-target") == "results":
-            return Response(html, media_type=MediaType.HTML)
+            return Response(with_csrf(request, html), media_type=MediaType.HTML)
         form_key = ("form", locale, _error_field(html), *form.values())
         form_html = cache.get(form_key) or cache.put(
             form_key, await anyio.to_thread.run_sync(build_form, cache.engine, form, _error_field(html), env))
         # Both fragments come from autoescaping templates.
+        context = {"form_html": Markup(form_html), "results_html": Markup(html)}  # noqa: S704
+        if is_anonymous(request):
+            return cached_page(request, cache, ("page", *key), "pages/compare.html", context, status)
         return Template("pages/compare.html", status_code=status, context={
-            "form_html": Markup(form_html), "results_html": Markup(html)})  # noqa: S704
+            **context, "results_html": Markup(with_csrf(request, html))})  # noqa: S704
 
     @get("/corridors/{code:str}", sync_to_thread=True)
     def corridor_page(self, db: Session, code: str, providers: bool = False) -> Template:

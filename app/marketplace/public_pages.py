@@ -9,8 +9,7 @@ import anyio.to_thread
 from jinja2 import Environment
 from litestar import Controller, Litestar, MediaType, Request, Response, get, post
 from litestar.response import File, Redirect, Template
-from litestar.utils.scope.state import ScopeState
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
@@ -35,6 +34,7 @@ from app.models import (
     User,
 )
 from app.models.base import aware, utcnow
+from app.page_cache import cached_page, is_anonymous
 from app.settings import Settings
 
 
@@ -58,9 +58,6 @@ def render_results(engine: Engine, env: Environment, query: search.BrowseQuery) 
         results = search.browse(db, query)
         return env.get_template("partials/_project_results.html").render(
             query=query, results=results, country_names=dict(listings.country_choices()))
-
-
-CSRF_MARK = "\x00csrf\x00"  # stands for each visitor's own token in a cached page
 
 
 def project_page(db: Session, listing: Listing, user: User | None, settings: Settings,
@@ -103,15 +100,11 @@ class ProjectController(Controller):
             models=list(FundingModel.__members__), statuses=list(search.STATUSES), sorts=list(search.SORTS)))
         # Both fragments come from autoescaping templates.
         context: dict[str, Any] = {"results_html": Markup(html), "filters_html": Markup(form)}  # noqa: S704
-        session: dict[str, Any] = request.scope.get("session") or {}  # type: ignore[assignment]
-        if user is not None or session.get("flash"):
+        if not is_anonymous(request):
             return page("projects", **context)
         # Anonymous visitors, the bulk of browsing, all see the same page but for their CSRF token.
-        page_key = ("page", locale, request.url.path, request.url.query)
-        whole = cache.get(page_key) or cache.put(page_key, env.get_template("pages/projects.html").render(
-            request=request, csrf_token=lambda: CSRF_MARK, csrf_input="", **context))
-        token = ScopeState.from_scope(request.scope).csrf_token or ""
-        return Response(whole.replace(CSRF_MARK, str(escape(token))), media_type=MediaType.HTML)
+        return cached_page(request, cache, ("page", locale, request.url.path, request.url.query),
+                           "pages/projects.html", context)
 
     @get("/projects/{slug:str}", sync_to_thread=True)
     def show(self, slug: str, db: Session, user: User | None, settings: Settings) -> Template:
