@@ -61,14 +61,20 @@ def parse_amount_usd(raw: object) -> int:
 
 
 def list_corridors(session: Session) -> list[CorridorSummary]:
+    """Corridors with quotes; services as counted by the latest quarter's statistics (USD 200)."""
     rows = session.exec(select(Quote.corridor, func.max(Quote.period), func.count(func.distinct(Quote.provider_slug)))
                         .group_by(Quote.corridor).order_by(Quote.corridor)).all()
-    stat_rows = session.exec(select(CorridorStat.corridor, func.max(CorridorStat.period))
-                             .where(col(CorridorStat.source) != "wb_history").group_by(CorridorStat.corridor)).all()
-    latest = {corridor: period for corridor, period in stat_rows}
+    latest: dict[str, CorridorStat] = {}
+    for stat in session.exec(select(CorridorStat).where(col(CorridorStat.source) != "wb_history",
+                                                        CorridorStat.amount_usd == 200)).all():
+        if stat.corridor not in latest or (stat.period, -SOURCE_PREFERENCE.get(stat.source, 9)) > (
+                latest[stat.corridor].period, -SOURCE_PREFERENCE.get(latest[stat.corridor].source, 9)):
+            latest[stat.corridor] = stat
     summaries = []
-    for corridor, period, services in rows:
-        summaries.append(CorridorSummary(parse_corridor_code(corridor), latest.get(corridor, period), services))
+    for corridor, period, providers in rows:
+        found = latest.get(corridor)
+        summaries.append(CorridorSummary(parse_corridor_code(corridor), found.period if found else period,
+                                         found.services or providers if found else providers))
     return summaries
 
 
