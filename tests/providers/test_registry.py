@@ -33,8 +33,6 @@ RPW_KIND = {
 
 @pytest.fixture(scope="module")
 def rpw_firms() -> pl.DataFrame:
-    if not RPW_SAMPLE.exists():
-        pytest.skip("RPW sample workbook not available")
     sheet = pl.read_excel(RPW_SAMPLE, sheet_name="Dataset (from Q2 2016)", engine="calamine",
                           infer_schema_length=0)
     return sheet.select("firm", "firm_type").unique()
