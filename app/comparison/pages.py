@@ -19,8 +19,8 @@ from app.comparison.cache import ComparisonCache
 from app.comparison.indicators import history, latest_stats, parse_corridor_code
 from app.comparison.invest import projects_to_fund
 from app.comparison.offers import PAYOUTS, SORTS, Comparison, Offer, compare
-from app.errors import DomainError
-from app.i18n import current_locale
+from app.errors import DomainError, NotFound
+from app.i18n import _, current_locale
 from app.models import Country
 from app.models.quotes import Quote
 from app.page_cache import CSRF_INPUT_MARK, cached_page, is_anonymous, with_csrf
@@ -132,9 +132,7 @@ class ComparisonPages(Controller):
         try:
             provider = get_provider(slug)
         except UnknownProvider:
-            from app.errors import NotFound
-
-            raise NotFound("unknown provider") from None
+            raise NotFound(_("We do not know this provider.")) from None
         corridors = db.exec(select(Quote.corridor).where(Quote.provider_slug == slug).distinct()).all()
         rows: list[tuple[Corridor, Offer]] = []
         for code in sorted(corridors):
