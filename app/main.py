@@ -9,6 +9,7 @@ from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
 from litestar.static_files import create_static_files_router
 
 from app.accounts.controller import AccountController
@@ -59,8 +60,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         compression_config=CompressionConfig(backend="gzip", minimum_size=500, gzip_compress_level=1),
         exception_handlers=exception_handlers,
         before_send=[security_headers],
-        openapi_config=OpenAPIConfig(title="Passerelle open data API", version="1",
-                                     path="/schema", description="Remittance prices and vetted projects."),
+        # JSON and YAML only: the HTML viewers load their scripts from third-party CDNs.
+        openapi_config=OpenAPIConfig(title="Passerelle open data API", version="1", path="/schema",
+                                     description="Remittance prices and vetted projects.",
+                                     render_plugins=[JsonRenderPlugin(), YamlRenderPlugin()]),
         debug=False,
     )
     app.state.settings = settings

@@ -178,7 +178,10 @@ class CollectorScheduler:
         if self._thread.is_alive():
             self._thread.join(timeout=30)
         self._step_down(wait=True)
-        self.lock.release()
+        try:
+            self.lock.release()
+        except Exception:  # shutting down must not fail; an unreleased lease simply expires
+            log.exception("could not release the scheduler lock")
 
     def _watch(self) -> None:
         while not self._stop.is_set():

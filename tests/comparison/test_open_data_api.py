@@ -108,6 +108,9 @@ def test_csv_twins(client, rpw_loaded, path):
 
 
 def test_openapi_documents_the_api(client):
+    root = client.get("/schema")
+    assert root.status_code == 200 and "http" not in root.headers["content-type"]
+    assert "<script" not in root.text, "no schema viewer that loads scripts from another host"
     schema = client.get("/schema/openapi.json").json()
     for path in ("/api/v1/corridors", "/api/v1/corridors/{code}/stats", "/api/v1/corridors/{code}/history",
                  "/api/v1/compare"):
