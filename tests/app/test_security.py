@@ -84,3 +84,18 @@ def test_healthz_reports_unreachable_database(tmp_path):
     with TestClient(create_app(bad)) as c:
         r = c.get("/healthz")
     assert r.status_code == 503 and r.json()["database"].startswith("unreachable")
+
+
+def test_production_cookies_are_secure_and_hsts_is_sent(settings, engine):
+    from litestar.testing import TestClient
+
+    from app.main import create_app
+
+    make_user(engine, "prod@example.org")
+    production = settings.model_copy(update={"passerelle_env": "production", "secret_key": "s" * 48})
+    with TestClient(create_app(production), base_url="https://testserver.local") as c:
+        r = login(c, "prod@example.org")
+        cookies = [v for k, v in r.headers.multi_items() if k == "set-cookie"]
+        session_cookie = [c for c in cookies if c.startswith("passerelle_session=")]
+        assert session_cookie and all("Secure" in c and "HttpOnly" in c for c in session_cookie)
+        assert r.headers["strict-transport-security"].startswith("max-age=")
