@@ -14,7 +14,7 @@ from litestar import MediaType, Request, Response
 from litestar.utils.scope.state import ScopeState
 from markupsafe import escape
 
-from app.comparison.cache import ComparisonCache
+from app.cache import VersionedCache
 
 CSRF_MARK = "\x00csrf\x00"
 CSRF_INPUT_MARK = f'<input type="hidden" name="_csrf_token" value="{CSRF_MARK}">'
@@ -34,7 +34,7 @@ def environment(request: Request[Any, Any, Any]) -> Environment:
     return request.app.template_engine.engine  # type: ignore[union-attr,no-any-return]
 
 
-def cached_page(request: Request[Any, Any, Any], cache: ComparisonCache, key: Hashable, template: str,
+def cached_page(request: Request[Any, Any, Any], cache: VersionedCache, key: Hashable, template: str,
                 context: dict[str, Any], status_code: int = 200) -> Response[str]:
     """Render `template` once per key for every anonymous visitor; the caller checks is_anonymous()."""
     whole = cache.get(key) or cache.put(key, environment(request).get_template(template).render(

@@ -52,13 +52,3 @@ def seed_reference(engine: Engine) -> int:
             added += 1
         session.commit()
     return added
-
-
-def normalise_country(code: str) -> str:
-    """alpha-2 or alpha-3 (any case) -> alpha-2; LookupError for anything else."""
-    code = code.strip().upper()
-    country = (pycountry.countries.get(alpha_2=code) if len(code) == 2
-               else pycountry.countries.get(alpha_3=code) if len(code) == 3 else None)
-    if country is None:
-        raise LookupError(code)
-    return str(country.alpha_2)

@@ -16,6 +16,14 @@ EUR_PEGS: dict[str, Decimal] = {
 }
 
 
+def convert_at_peg(amount: Decimal, source: str, target: str) -> Decimal | None:
+    """Exact conversion between the euro and the currencies pegged to it (unrounded); None otherwise."""
+    per_eur = {"EUR": Decimal(1), **EUR_PEGS}
+    if source not in per_eur or target not in per_eur:
+        return None
+    return amount if source == target else amount / per_eur[source] * per_eur[target]
+
+
 class PegRow(NamedTuple):
     date: date
     currency: str

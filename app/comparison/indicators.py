@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from app.errors import BadInput, NotFound
 from app.i18n import _
 from app.models.quotes import CorridorStat, Quote
-from scrapers.corridors import Corridor, alpha2, country_currency
+from scrapers.corridors import Corridor, parse_corridor
 
 # Whose statistics speak for a quarter when several exist: our own collection, then the World Bank's
 # quotes, then its published averages (history only).
@@ -30,14 +30,11 @@ class CorridorSummary:
 
 def parse_corridor_code(code: str) -> Corridor:
     """'FR-SN' or 'FRA-SEN' (any case) -> Corridor; 404 for a corridor that cannot exist."""
-    parts = code.strip().split("-")
-    a, b = (alpha2(parts[0]), alpha2(parts[1])) if len(parts) == 2 else (None, None)
-    if a is None or b is None or a == b:
-        raise NotFound(_("Unknown corridor %(code)s: write it as two country codes, like FR-SN.", code=code))
-    send, receive = country_currency(a), country_currency(b)
-    if not send or not receive:
-        raise NotFound(_("Unknown corridor %(code)s.", code=code))
-    return Corridor(a, b, send, receive)
+    try:
+        return parse_corridor(code)
+    except ValueError:
+        raise NotFound(_("Unknown corridor %(code)s: write it as two country codes, like FR-SN.",
+                         code=code)) from None
 
 
 def parse_period(raw: str | None) -> str | None:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlmodel import Session, col, select
 
 from app.models.marketplace import Listing, ListingState
-from scrapers.pegs import EUR_PEGS
+from scrapers.pegs import convert_at_peg
 
 
 @dataclass(frozen=True)
@@ -20,16 +20,6 @@ class Suggestion:
     share_pct: Decimal  # the yearly saving as a share of the project's goal
 
 
-def in_currency(amount: Decimal, source: str, target: str) -> Decimal | None:
-    """Exact conversions only (the euro and the currencies pegged to it); None otherwise."""
-    if source == target:
-        return amount
-    rates = {"EUR": Decimal(1), **EUR_PEGS}
-    if source in rates and target in rates:
-        return amount / rates[source] * rates[target]
-    return None
-
-
 def projects_to_fund(session: Session, country: str, yearly_saving: Decimal, currency: str,
                      limit: int = 3) -> list[Suggestion]:
     listings = session.exec(select(Listing).where(Listing.country == country,
@@ -37,7 +27,7 @@ def projects_to_fund(session: Session, country: str, yearly_saving: Decimal, cur
                             .order_by(col(Listing.deadline)).limit(limit)).all()
     found = []
     for listing in listings:
-        saving = in_currency(yearly_saving, currency, listing.currency)
+        saving = convert_at_peg(yearly_saving, currency, listing.currency)
         if saving is None or not listing.goal:
             continue
         found.append(Suggestion(listing.slug, listing.title, listing.goal, listing.currency,

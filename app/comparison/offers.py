@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.comparison.recipient_fees import cash_out_fee, tariffs_for
@@ -111,13 +110,6 @@ def latest_services(session: Session, corridor: Corridor) -> list[Quote]:
         if seen - aware(quote.observed_at) <= timedelta(days=1):  # type: ignore[operator]
             kept.append(quote)
     return kept
-
-
-def corridor_version(session: Session, corridor: str) -> tuple[object, ...]:
-    """Changes whenever a quote of the corridor is added or re-loaded: a cache key."""
-    row = session.exec(select(func.max(Quote.id), func.max(Quote.run_id), func.count())
-                       .where(Quote.corridor == corridor)).one()
-    return tuple(row)
 
 
 def _freshness(settings: Settings, source: str) -> timedelta:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from scrapers.pegs import EUR_PEGS
+from scrapers.pegs import EUR_PEGS, convert_at_peg
 
 # Goals are in euros by default; CFA francs are exact through the peg, so the two-approval threshold
 # (in euros) applies to them without any market rate.
@@ -29,14 +29,17 @@ def is_exact(amount: Decimal, currency: str) -> bool:
 def in_eur(amount: Decimal, currency: str) -> Decimal:
     if currency == "EUR":
         return amount
-    return quantize(amount / EUR_PEGS[currency], "EUR")
+    converted = convert_at_peg(amount, currency, "EUR")
+    if converted is None:
+        raise KeyError(currency)
+    return quantize(converted, "EUR")
 
 
 def equivalent(amount: Decimal, currency: str, country_currency: str | None) -> tuple[Decimal, str] | None:
     """The amount in the other currency worth showing: CFA beside euros, euros beside CFA."""
     if currency == "EUR" and country_currency in CFA:
         assert country_currency is not None
-        return quantize(amount * EUR_PEGS[country_currency], country_currency), country_currency
+        return quantize(amount * EUR_PEGS[country_currency], country_currency), country_currency  # exact
     if currency in CFA:
         return in_eur(amount, currency), "EUR"
     return None

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from app.accounts.guards import requires_login
 from app.billing.gateway import BillingError, BillingGateway
-from app.comparison.cache import ComparisonCache
+from app.cache import VersionedCache
 from app.errors import DomainError, NotFound
 from app.flash import flash
 from app.i18n import _, current_locale
@@ -38,7 +38,7 @@ from app.page_cache import cached_page, is_anonymous
 from app.settings import Settings
 
 
-class ProjectCache(ComparisonCache):
+class ProjectCache(VersionedCache):
     """Rendered lists of projects, dropped when any listing changes (pledge totals bump `updated_at`)."""
 
     def _read_version(self) -> tuple[Any, ...]:

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
-from app.comparison.invest import in_currency
 from app.models import Listing
+from scrapers.pegs import convert_at_peg as in_currency
 from tests.support import make_user
 
 
