@@ -8,6 +8,7 @@ from decimal import Decimal
 from functools import lru_cache
 from io import BytesIO
 
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
@@ -22,15 +23,24 @@ current_locale: ContextVar[str] = ContextVar("current_locale", default=DEFAULT_L
 CFA = {"XOF", "XAF"}
 
 
+def catalog(locale: str) -> Catalog:
+    """Every `*.po` file of the locale merged into one catalogue (one file per part of the app keeps edits apart)."""
+    merged = Catalog(locale=locale)
+    for po_path in sorted((LOCALE_DIR / locale / "LC_MESSAGES").glob("*.po")):
+        with po_path.open("rb") as po:
+            for message in read_po(po, locale=locale):
+                if message.id and message.id not in merged:
+                    merged[message.id] = message
+    return merged
+
+
 @lru_cache(maxsize=len(LOCALES))
 def translations(locale: str) -> gettext.NullTranslations:
-    po_path = LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po"
-    if not po_path.exists():
+    merged = catalog(locale)
+    if not len(merged):
         return gettext.NullTranslations()
-    with po_path.open("rb") as po:
-        catalog = read_po(po, locale=locale)
     buffer = BytesIO()
-    write_mo(buffer, catalog)
+    write_mo(buffer, merged)
     buffer.seek(0)
     return gettext.GNUTranslations(buffer)
 

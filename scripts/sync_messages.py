@@ -1,6 +1,10 @@
-"""Bring app/locales/fr/LC_MESSAGES/messages.po in step with the code: add new msgids, drop unused ones.
+"""Bring the French catalogue (app/locales/fr/LC_MESSAGES/*.po) in step with the code.
 
-Usage: python scripts/sync_messages.py [--missing]   (--missing lists msgids still without French)
+Each msgid stays in the file that already holds it; new msgids go to the file named by --into
+(default messages.po); msgids the code no longer uses are dropped from every file.
+
+Usage: python scripts/sync_messages.py [--into comparison.po] [--missing]
+   (--missing lists msgids still without French)
 """
 
 from __future__ import annotations
@@ -15,20 +19,27 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from tests.messages import template_messages  # noqa: E402
 
-PO = ROOT / "app/locales/fr/LC_MESSAGES/messages.po"
+FOLDER = ROOT / "app/locales/fr/LC_MESSAGES"
 
 
 def main() -> None:
-    old = read_po(PO.open("rb"), locale="fr") if PO.exists() else Catalog(locale="fr")
-    new = Catalog(locale="fr", project="Passerelle", charset="utf-8")
+    into = sys.argv[sys.argv.index("--into") + 1] if "--into" in sys.argv else "messages.po"
+    files = {path.name: read_po(path.open("rb"), locale="fr") for path in sorted(FOLDER.glob("*.po"))}
+    files.setdefault(into, Catalog(locale="fr"))
+    home = {m.id: name for name, cat in files.items() for m in cat if m.id}
+    # The old creation date is kept so that a sync changes only the messages themselves.
+    new = {name: Catalog(locale="fr", project="Passerelle", charset="utf-8", creation_date=cat.creation_date)
+           for name, cat in files.items()}
     for msgid in template_messages():
-        existing = old.get(msgid)
-        new.add(msgid, existing.string if existing else "")
-    PO.parent.mkdir(parents=True, exist_ok=True)
-    with PO.open("wb") as out:
-        write_po(out, new, width=110, omit_header=False, sort_output=False)
-    missing = [m.id for m in new if m.id and not m.string]
-    print(f"{len(new)} messages, {len(missing)} without French")
+        name = home.get(msgid, into)
+        existing = files[name].get(msgid)
+        new[name].add(msgid, existing.string if existing else "")
+    FOLDER.mkdir(parents=True, exist_ok=True)
+    for name, cat in new.items():
+        with (FOLDER / name).open("wb") as out:
+            write_po(out, cat, width=110, omit_header=False, sort_output=False)
+    missing = [m.id for cat in new.values() for m in cat if m.id and not m.string]
+    print(f"{sum(len(c) for c in new.values())} messages in {len(new)} files, {len(missing)} without French")
     if "--missing" in sys.argv:
         for msgid in missing:
             print(repr(msgid))

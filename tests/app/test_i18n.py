@@ -47,12 +47,9 @@ def test_error_pages_in_both_languages(client):
 
 
 def test_every_template_string_has_a_french_translation():
-    from babel.messages.pofile import read_po
-
-    from app.i18n import LOCALE_DIR
+    from app.i18n import catalog
     from tests.messages import template_messages
 
-    with (LOCALE_DIR / "fr/LC_MESSAGES/messages.po").open("rb") as po:
-        french = read_po(po, locale="fr")
+    french = catalog("fr")
     missing = [m for m in template_messages() if not (french.get(m) and french.get(m).string)]
     assert not missing, f"untranslated: {missing[:10]}"
