@@ -14,7 +14,7 @@ run: install $(HTMX) migrate
 	PORT=$(PORT) $(BIN)/passerelle run --port $(PORT)
 
 test: install-test $(HTMX)
-	$(BIN)/ruff check app providers scrapers tests bench migrations/env.py
+	$(BIN)/ruff check app basics providers scrapers tests bench migrations/env.py
 	$(BIN)/mypy
 	$(BIN)/pytest $(PYTEST_ARGS)
 
