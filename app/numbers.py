@@ -1,0 +1,158 @@
+"""The one place where text from a request becomes a number: money, amounts, counts, pages and ids.
+
+Every parser is bounded before any arithmetic (length, digits, places, range), reads only ASCII digits
+(`str.isdigit()` accepts "²", which `int()` refuses) and answers a translated `BadInput` naming the field;
+ids that could never have been issued are `None` (the caller's 404), never an overflow in the database.
+
+What a tired person types is accepted:
+- spaces of any kind, apostrophes and, in the cases below, dots or commas group thousands:
+  `1 234,56`, `1234.56`, `1.234,56`, `1,234.56`, `12'500`, `10 000`;
+- a lone `,` or `.` is the decimal mark (`12,5` is twelve and a half), except where the field allows
+  fewer than three decimals and exactly three digits follow it: then it groups thousands
+  (`1.500` FCFA or `1,500` € are fifteen hundred, as people write them);
+- the field's currency before or after the number (`200 €`, `€200`, `5 000 FCFA`, `50 EUR`); any other
+  currency is refused rather than silently converted;
+- `+` and a trailing decimal mark (`200.`).
+
+Refused, with the field's message: exponents (`1e3`, `1E+20`), `NaN`, `Infinity`, non-ASCII digits,
+more than 48 characters, more digits than the bounds allow, more decimals than the field has places,
+groups that are not of three digits (`12 34`), and anything outside [minimum, maximum].
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from app.errors import BadInput
+from app.i18n import _, fmt_number
+
+MAX_ID = 2**63 - 1  # the largest id the databases (BIGINT, SQLite INTEGER) can hold
+MAX_TEXT = 48  # longer than any number a person types, short enough to refuse "0.000…0001" outright
+MAX_PAGE = 10_000
+
+_GROUPING = " \u00a0\u202f\u2009'\u2019"  # spaces, no-break and thin spaces, apostrophes
+_SHAPE = re.compile(r"[0-9][0-9., ]*|[.,][0-9]+")  # ASCII digits only: "²" and "٣" are not numbers here
+_FRACTION = re.compile(r"[0-9]*")
+_GROUPS = re.compile(r"[1-9][0-9]{0,2}(?:,[0-9]{3})*")
+_MARKERS: dict[str, tuple[str, ...]] = {
+    "EUR": ("€", "eur", "euro", "euros"),
+    "XOF": ("fcfa", "f cfa", "cfa", "f", "xof"),
+    "XAF": ("fcfa", "f cfa", "cfa", "f", "xaf"),
+    "USD": ("$", "us$", "usd"),
+    "GBP": ("£", "gbp"),
+    "CAD": ("$", "ca$", "cad"),
+    "CHF": ("chf", "fr."),
+}
+
+
+def _markers(currency: str | None) -> tuple[str, ...]:
+    if not currency:
+        return ()
+    found = (*_MARKERS.get(currency.upper(), ()), currency.lower())
+    return tuple(sorted(set(found), key=len, reverse=True))  # "f cfa" before "cfa" before "f"
+
+
+def _without_currency(text: str, currency: str | None) -> str:
+    lowered = text.lower()
+    for marker in _markers(currency):
+        if lowered.endswith(marker) and len(lowered) > len(marker):
+            return text[: -len(marker)].strip()
+        if lowered.startswith(marker) and len(lowered) > len(marker):
+            return text[len(marker):].strip()
+    return text
+
+
+def _digits(text: str, places: int) -> tuple[str, str] | None:
+    """(whole digits, fraction digits) of a plain number with optional grouping, or None if it is not one."""
+    for mark in _GROUPING:
+        text = text.replace(mark, " ")
+    if not _SHAPE.fullmatch(text):
+        return None
+    dots, commas = text.count("."), text.count(",")
+    if dots and commas:
+        decimal_mark = "." if text.rfind(".") > text.rfind(",") else ","
+    elif dots + commas == 1:
+        decimal_mark = "." if dots else ","
+        before, _sep, after = text.partition(decimal_mark)
+        if places < 3 and len(after) == 3 and before.strip()[:1] in "123456789":
+            decimal_mark = ""  # "1.500" FCFA, "1,500" €: thousands, since the field has no third decimal
+    else:
+        decimal_mark = ""  # none, or several of one kind: they group thousands
+    if decimal_mark and text.count(decimal_mark) > 1:
+        return None
+    whole, _sep, fraction = text.partition(decimal_mark) if decimal_mark else (text, "", "")
+    grouped = re.sub(r"[., ]", ",", whole.strip())
+    if "," in grouped and not _GROUPS.fullmatch(grouped):
+        return None
+    if not _FRACTION.fullmatch(fraction) or not (grouped or fraction):
+        return None
+    return grouped.replace(",", ""), fraction
+
+
+def _shown(bound: Decimal) -> str:
+    exponent = bound.normalize().as_tuple().exponent
+    return fmt_number(bound, max(0, -exponent) if isinstance(exponent, int) else 0)
+
+
+def parse_decimal(raw: object, *, field: str, places: int, minimum: Decimal, maximum: Decimal,
+                  currency: str | None = None, invalid: str | None = None) -> Decimal:
+    """A decimal within [minimum, maximum] with at most `places` decimals, exactly as typed (never an exponent).
+
+    `invalid` replaces the generic "please enter a number" message (e.g. with an example fitting the field).
+    A minimum above zero refuses zero and negatives with "more than zero".
+    """
+    text = "" if raw is None else str(raw).strip()
+    example = "200" if places else "50"
+    not_a_number = invalid or (_("Please enter a number, for example %(example)s.", example=example) if places
+                               else _("Please enter a whole number, for example %(example)s.", example=example))
+    if not text or len(text) > MAX_TEXT:
+        raise BadInput(not_a_number, field=field)
+    text = _without_currency(text, currency)
+    negative = text[:1] in ("-", "\u2212")
+    if text[:1] in ("-", "\u2212", "+"):
+        text = text[1:].strip()
+    parts = _digits(text, places)
+    if parts is None:
+        raise BadInput(not_a_number, field=field)
+    whole, fraction = parts[0].lstrip("0"), parts[1]
+    if len(fraction.rstrip("0")) > places:
+        raise BadInput(not_a_number if places == 0 else _("Please use at most one digit after the decimal mark.")
+                       if places == 1 else _("Please use at most %(places)s digits after the decimal mark.",
+                                             places=places), field=field)
+    value = Decimal(f"{'-' if negative else ''}{whole or '0'}.{fraction or '0'}") if fraction \
+        else Decimal(f"{'-' if negative else ''}{whole or '0'}")
+    if value <= 0 < minimum:
+        raise BadInput(_("Please enter an amount above zero."), field=field)
+    if value < minimum:
+        raise BadInput(_("Please enter at least %(minimum)s.", minimum=_shown(minimum)), field=field)
+    if value > maximum:
+        raise BadInput(_("Please enter at most %(maximum)s.", maximum=_shown(maximum)), field=field)
+    return value
+
+
+def parse_int(raw: object, *, field: str, minimum: int, maximum: int, invalid: str | None = None) -> int:
+    """A whole number within [minimum, maximum] (`1 200` is accepted; `²`, `1.5` and `1e3` are not)."""
+    return int(parse_decimal(raw, field=field, places=0, minimum=Decimal(minimum), maximum=Decimal(maximum),
+                             invalid=invalid))
+
+
+def parse_page(raw: object, *, field: str = "page", maximum: int = MAX_PAGE) -> int:
+    """A page number: absent or empty is the first page."""
+    if raw is None or str(raw).strip() == "":
+        return 1
+    return parse_int(raw, field=field, minimum=1, maximum=maximum,
+                     invalid=_("Please give a page number, for example 2."))
+
+
+def parse_id(raw: object) -> int | None:
+    """The id a link or form carries, or None when it cannot name a row (the caller answers 404)."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return raw if 0 < raw <= MAX_ID else None
+    text = "" if raw is None else str(raw).strip()
+    if not text.isascii() or not text.isdecimal() or len(text) > 19:
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_ID else None
