@@ -16,6 +16,7 @@ run: install $(HTMX) migrate
 test: install-test $(HTMX)
 	$(BIN)/ruff check app basics providers scrapers tests bench migrations/env.py
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 $(BIN)/python:

@@ -92,9 +92,36 @@ def run(host: str | None, port: int | None, workers: int) -> None:
                 workers=workers, proxy_headers=True, log_level="info")
 
 
+@main.command("scheduler")
+def scheduler() -> None:
+    """Run the scheduler alone (for several web workers or hosts); stops cleanly on SIGTERM or Ctrl-C."""
+    import logging
+    import signal
+    import threading
+
+    from app.db import get_engine
+    from app.scheduler import CollectorScheduler
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    settings = get_settings()
+    runner = CollectorScheduler(settings, get_engine(settings.database_url))
+    runner.start()
+    click.echo("scheduler started; it runs jobs while it holds the runner lock")
+    while not stop.wait(1):  # a timed wait lets the signal handler run promptly
+        pass
+    runner.stop()
+    click.echo("scheduler stopped")
+
+
 def _attach_domain_commands() -> None:
+    from app.comparison.alerts import register_hooks
     from app.comparison.commands import COMMANDS
     from app.marketplace.commands import audit, campaigns
+
+    register_hooks()  # collectors run from the command (import-rpw, collect, scheduler) check alerts too
 
     main.add_command(audit)
     main.add_command(campaigns)

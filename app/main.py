@@ -13,6 +13,7 @@ from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
 from litestar.static_files import create_static_files_router
 
 from app.accounts.controller import AccountController
+from app.comparison import alerts
 from app.comparison.alert_pages import AlertPages
 from app.comparison.api import OpenDataAPI, OpenDataCSV
 from app.comparison.cache import ComparisonCache
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     engine = get_engine(settings.database_url)
+    alerts.register_hooks()  # the data path's after-load hooks this app needs (the in-app scheduler loads)
     stores = {name: make_store(name, engine, settings.redis_url) for name in ("sessions", "ratelimit")}
     csrf = CSRFConfig(secret=settings.secret_key, cookie_name="csrftoken", header_name="x-csrftoken",
                       cookie_samesite="lax", cookie_secure=settings.production, exclude=CSRF_EXEMPT)

@@ -136,8 +136,8 @@ def read_with_polars(path: Path) -> int:
 
 
 def parse_and_summarise(path: Path) -> int:
-    from app.comparison.statistics import corridor_statistics
     from scrapers.rpw import parse_rpw
+    from scrapers.statistics import corridor_statistics
 
     quotes = parse_rpw(path)
     corridor_statistics(quotes)
@@ -145,7 +145,7 @@ def parse_and_summarise(path: Path) -> int:
 
 
 def idle(path: Path) -> int:
-    import app.comparison.statistics  # noqa: F401  (what every process pays before any work)
+    import scrapers.statistics  # noqa: F401  (what every process pays before any work)
 
     return 0
 

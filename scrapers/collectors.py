@@ -11,9 +11,9 @@ from collections.abc import Sequence
 
 import polars as pl
 
+from basics.corridors import parse_corridor
 from scrapers import ecb, imf, rpw, rpw_history, staff, wise
 from scrapers.base import Collector, Request, raw_quotes
-from scrapers.corridors import parse_corridor
 
 
 class RpwDataset(Collector):

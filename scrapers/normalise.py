@@ -20,8 +20,8 @@ from decimal import Decimal
 import polars as pl
 
 import providers
+from basics.corridors import alpha2, country_currency
 from scrapers.base import MONEY, RATE
-from scrapers.corridors import alpha2, country_currency
 from scrapers.reference_rates import attach_mid_rates
 from scrapers.rpw import payout_method
 

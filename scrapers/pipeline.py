@@ -1,10 +1,13 @@
-"""The shared collection pipeline: fetch -> snapshot -> parse -> validate -> normalise -> load -> statistics.
+"""The shared collection pipeline: fetch -> snapshot -> parse -> validate -> normalise -> load -> statistics
+-> after-load hooks.
 
 Every source goes through ``collect`` (fetched now) or ``ingest`` (bytes brought by a file or an
 upload). Each call leaves one ``collector_run`` row: ``ok`` when everything was published,
 ``partial`` when some rows or answers were refused, ``failed`` when nothing was published (fetch,
 parse or load failed, every row was refused, or a source that is never legitimately empty returned
-no rows). A failed run never deletes or changes published data: loading is one transaction.
+no rows). A failed run never deletes or changes published data: loading is one transaction, and the
+statistics it touches are recomputed in that same transaction. Once published, the hooks the app
+registered in ``scrapers.hooks.after_load`` run (price alerts); they never fail the run.
 """
 
 from __future__ import annotations
@@ -16,13 +19,14 @@ from dataclasses import dataclass, field
 import polars as pl
 from sqlalchemy import Engine
 
-from app.comparison.corridor_stats import refresh_statistics, store_history
 from app.models import RunStatus
 from app.settings import Settings
+from basics.corridors import alpha2, country_currency
 from scrapers.base import Collector, Request, raw_quotes
 from scrapers.collectors import COLLECTORS
-from scrapers.corridors import alpha2, country_currency
+from scrapers.corridor_stats import refresh_statistics, store_history
 from scrapers.fetching import Answer, fetch_all, keep_and_read, result_of, run_coroutine
+from scrapers.hooks import Load, after_load
 from scrapers.loading import provider_mappings, quarantine, read_rates, upsert_quotes, upsert_rates
 from scrapers.normalise import normalise_quotes
 from scrapers.runs import finish_run, start_run
@@ -44,6 +48,7 @@ class RunReport:
     rejected: int = 0
     errors: list[str] = field(default_factory=list)
     snapshot_ids: list[int] = field(default_factory=list)
+    corridors: set[str] = field(default_factory=set)
 
     @property
     def error(self) -> str | None:
@@ -122,19 +127,10 @@ def _process(collector: Collector, answers: list[Answer], report: RunReport, eng
     if report.status is RunStatus.failed and not report.errors:
         report.errors.append("every row was rejected" if report.rejected else "the source returned no rows")
     _finish(report, engine)
-    if collector.kind == "quotes" and report.published:
-        _check_alerts(engine, settings)
+    if report.published:
+        after_load.run(engine, settings, Load(collector.source, collector.kind, report.published,
+                                              frozenset(report.corridors)))
     return report
-
-
-def _check_alerts(engine: Engine, settings: Settings) -> None:
-    """Price alerts are checked after every load of quotes; a failure there never fails the run."""
-    from app.comparison.alerts import check_alerts
-
-    try:
-        check_alerts(engine, settings)
-    except Exception:
-        log.exception("checking price alerts after a load failed")
 
 
 def _status(report: RunReport, collector: Collector) -> RunStatus:
@@ -172,6 +168,7 @@ def _load_quotes(collector: Collector, frame: pl.DataFrame, report: RunReport, e
                                    progress=(lambda done, total: progress("load", done, total)) if progress else None)
         refresh_statistics(conn, collector.source, good)
     report.published = good.height
+    report.corridors = set(good.get_column("corridor").unique().to_list()) if good.height else set()
 
 
 def _load_rates(collector: Collector, rates: pl.DataFrame, report: RunReport, engine: Engine, settings: Settings,
@@ -198,6 +195,7 @@ def _load_history(collector: Collector, history: pl.DataFrame, report: RunReport
         quarantine(conn, bad, source=collector.source, run_id=report.run_id)
         report.new = store_history(conn, good)
     report.published = good.height
+    report.corridors = set(good.get_column("corridor").unique().to_list()) if good.height else set()
 
 
 LOADERS = {"quotes": _load_quotes, "rates": _load_rates, "history": _load_history}

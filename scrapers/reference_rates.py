@@ -22,7 +22,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from scrapers.pegs import EUR_PEGS
+from basics.pegs import EUR_PEGS
 
 # 18 places keep the IMF's smallest rates meaningful and leave 20 integer digits for the largest.
 RATE_DTYPE = pl.Decimal(38, 18)

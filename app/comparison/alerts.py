@@ -1,4 +1,5 @@
-"""Rate alerts: subscribe (double opt-in), confirm, unsubscribe, and the check after each collector load."""
+"""Rate alerts: subscribe (double opt-in), confirm, unsubscribe, and the check after each collector load
+(an after-load hook of the data path, registered by ``register_hooks`` when the app or the command starts)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from app.mail import queue_mail
 from app.models.alerts import AlertKind, RateAlert
 from app.models.base import aware, utcnow
 from app.settings import Settings
+from basics.corridors import country_currency
+from scrapers.hooks import Load, after_load
 
 MIN_GAP = timedelta(days=1)  # at most one mail per alert per day
 
@@ -71,8 +74,6 @@ def _describe(alert: RateAlert) -> str:
     if alert.kind == AlertKind.total_cost_below:
         return _("costs at most %(pct)s", pct=fmt_pct(alert.threshold))
     receive = alert.corridor.split("-")[1]
-    from scrapers.corridors import country_currency
-
     return _("delivers at least %(amount)s", amount=fmt_money(alert.threshold, country_currency(receive) or ""))
 
 
@@ -93,6 +94,16 @@ def unsubscribe(session: Session, settings: Settings, alert_id: int, key: str) -
     alert.unsubscribed_at = alert.unsubscribed_at or utcnow()
     session.add(alert)
     return alert
+
+
+def register_hooks() -> None:
+    """Check the alerts after every published load of quotes (idempotent: the hook is registered by name)."""
+    after_load.register("price alerts", _after_load)
+
+
+def _after_load(engine: Engine, settings: Settings, load: Load) -> None:
+    if load.kind == "quotes":
+        check_alerts(engine, settings)
 
 
 def check_alerts(engine: Engine, settings: Settings, now: datetime | None = None) -> int:

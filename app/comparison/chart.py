@@ -12,8 +12,8 @@ from sqlmodel import Session, select
 from app.comparison.indicators import HistoryPoint
 from app.i18n import _, fmt_pct
 from app.models.quotes import Quote
+from basics.corridors import Corridor
 from providers import UnknownProvider, get_provider
-from scrapers.corridors import Corridor
 
 WIDTH, HEIGHT, PAD_L, PAD_R, PAD_T, PAD_B = 640, 300, 44, 12, 12, 36
 PALETTE = ["#7a3e00", "#1d4ed8", "#6d28d9", "#a3161b", "#0f766e", "#4a5560"]

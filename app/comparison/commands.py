@@ -1,11 +1,8 @@
-"""`passerelle import-rpw`, `passerelle collect` and `passerelle scheduler`."""
+"""`passerelle import-rpw` and `passerelle collect`."""
 
 from __future__ import annotations
 
-import logging
-import signal
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -88,24 +85,4 @@ def collect(sources: tuple[str, ...], corridors: tuple[str, ...]) -> None:
     sys.exit(1 if failed else 0)
 
 
-@click.command("scheduler")
-def scheduler() -> None:
-    """Run the scheduler alone (for several web workers or hosts); stops cleanly on SIGTERM or Ctrl-C."""
-    from app.db import get_engine
-    from app.scheduler import CollectorScheduler
-
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
-    settings = get_settings()
-    runner = CollectorScheduler(settings, get_engine(settings.database_url))
-    runner.start()
-    click.echo("scheduler started; it runs jobs while it holds the runner lock")
-    while not stop.wait(1):  # a timed wait lets the signal handler run promptly
-        pass
-    runner.stop()
-    click.echo("scheduler stopped")
-
-
-COMMANDS = [import_rpw, collect, scheduler]
+COMMANDS = [import_rpw, collect]

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from app.errors import BadInput, NotFound
 from app.i18n import _
 from app.models.quotes import CorridorStat, Quote
-from scrapers.corridors import Corridor, parse_corridor
+from basics.corridors import Corridor, parse_corridor
 
 # Whose statistics speak for a quarter when several exist: our own collection, then the World Bank's
 # quotes, then its published averages (history only).

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlmodel import Session, col, select
 
 from app.models.marketplace import Listing, ListingState
-from scrapers.pegs import convert_at_peg
+from basics.pegs import convert_at_peg
 
 
 @dataclass(frozen=True)

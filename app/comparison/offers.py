@@ -19,8 +19,8 @@ from app.i18n import _
 from app.models.base import aware
 from app.models.quotes import Quote
 from app.settings import Settings
+from basics.corridors import Corridor, alpha2, country_currency
 from providers import Provider, UnknownProvider, get_provider
-from scrapers.corridors import Corridor, alpha2, country_currency
 
 MAX_AMOUNT = Decimal("1000000")
 PAYOUTS = ("cash", "bank_account", "mobile_wallet")

@@ -25,8 +25,8 @@ from app.models import Country
 from app.models.quotes import Quote
 from app.page_cache import CSRF_INPUT_MARK, cached_page, is_anonymous, with_csrf
 from app.settings import Settings
+from basics.corridors import Corridor
 from providers import UnknownProvider, get_provider
-from scrapers.corridors import Corridor
 
 DEFAULTS = {"from": "FR", "to": "SN", "amount": "200", "currency": "EUR"}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from scrapers.pegs import EUR_PEGS, convert_at_peg
+from basics.pegs import EUR_PEGS, convert_at_peg
 
 # Goals are in euros by default; CFA francs are exact through the peg, so the two-approval threshold
 # (in euros) applies to them without any market rate.

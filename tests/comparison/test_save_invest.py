@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlmodel import Session
 
 from app.models import Listing
-from scrapers.pegs import convert_at_peg as in_currency
+from basics.pegs import convert_at_peg as in_currency
 from tests.support import make_user
 
 

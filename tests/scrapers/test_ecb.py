@@ -11,9 +11,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from basics.pegs import EUR_PEGS, peg_rows
 from scrapers.ecb import parse_daily_xml, parse_history_csv
 from scrapers.errors import ParseError
-from scrapers.pegs import EUR_PEGS, peg_rows
 
 ROOT = Path(__file__).resolve().parents[2]
 DAILY = ROOT / "tests" / "fixtures" / "ecb" / "eurofxref-daily.xml"

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from app.cli import main
 from app.models import CollectorRun, CorridorStat, Quote, Snapshot
 from app.settings import get_settings
-from scrapers.corridors import alpha2
+from basics.corridors import alpha2
 
 DATA = Path(__file__).resolve().parents[2] / "app" / "data" / "rpw"
 SAMPLE = DATA / "rpw_2025q3_sample.xlsx"

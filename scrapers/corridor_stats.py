@@ -13,10 +13,10 @@ from collections.abc import Iterable
 import polars as pl
 from sqlalchemy import Connection, String, cast, func, select
 
-from app.comparison.statistics import corridor_statistics
 from app.models import CorridorStat, Quote
 from app.models.base import utcnow
 from scrapers.loading import upsert_stats
+from scrapers.statistics import corridor_statistics
 
 OWN_SOURCES = ("wise", "staff")
 SERVICE = ("source", "provider_slug", "provider_name", "corridor", "payin", "payout", "speed_class", "tier", "period")

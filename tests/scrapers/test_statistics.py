@@ -10,8 +10,8 @@ from typing import Any
 import polars as pl
 import pytest
 
-from app.comparison.statistics import corridor_statistics
 from scrapers.rpw import MONEY, parse_rpw
+from scrapers.statistics import corridor_statistics
 
 DATA = Path(__file__).resolve().parents[2] / "app/data/rpw"
 EXPECTED: dict[str, dict[str, float]] = json.loads((DATA / "rpw_2025q3_sample_expected.json").read_text())
