@@ -48,9 +48,13 @@ def _wants_json(request: Request) -> bool:
         request.headers.get("accept", ""))
 
 
-def _page(request: Request, status: int, message: str) -> Response[Any]:
-    # Unknown paths never reach the route middleware: settle the language here too.
+def _settle_locale(request: Request) -> None:
+    # Unknown paths never reach the route middleware: settle the language before any message is written.
     current_locale.set(request.scope.get("state", {}).get("locale") or detect_locale(request.scope))
+
+
+def _page(request: Request, status: int, message: str) -> Response[Any]:
+    _settle_locale(request)
     if _wants_json(request):
         return Response({"status": status, "error": message}, status_code=status,
                         media_type=MediaType.JSON)
@@ -71,6 +75,7 @@ def domain_error_handler(request: Request, exc: DomainError) -> Response[Any]:
 
 def http_error_handler(request: Request, exc: HTTPException) -> Response[Any]:
     status = exc.status_code
+    _settle_locale(request)
     if isinstance(exc, NotAuthorizedException) and not _wants_json(request):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return Redirect(f"/login?next={quote(target)}")  # type: ignore[return-value]
@@ -89,6 +94,7 @@ def http_error_handler(request: Request, exc: HTTPException) -> Response[Any]:
 
 def server_error_handler(request: Request, exc: Exception) -> Response[Any]:
     log.exception("unhandled error on %s", request.url.path, exc_info=exc)
+    _settle_locale(request)
     return _page(request, HTTP_500_INTERNAL_SERVER_ERROR, _("Please try again in a moment."))
 
 

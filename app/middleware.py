@@ -11,6 +11,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from sqlmodel import Session
 
 from app import i18n
+from app.assets import static_cache_control
 from app.models import User
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -87,5 +88,12 @@ async def security_headers(message: Message, scope: Scope) -> None:
     headers["Referrer-Policy"] = "same-origin"
     headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    # htmx asks the same URLs for fragments: caches must keep the page and the fragment apart.
+    vary = [v.strip() for v in (headers.get("Vary") or "").split(",") if v.strip()]
+    if "HX-Request" not in vary:
+        headers["Vary"] = ", ".join([*vary, "HX-Request"])
+    path = scope.get("path", "")
+    if path.startswith("/static/") or path == "/favicon.ico":
+        headers["Cache-Control"] = static_cache_control(scope.get("query_string", b""))
     if scope["litestar_app"].state.settings.production:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"

@@ -6,12 +6,13 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, get
 from litestar.params import Parameter
-from litestar.response import Redirect, Response, Template
+from litestar.response import File, Redirect, Response, Template
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from app.accounts.controller import safe_next
 from app.accounts.guards import admin_only, staff_only
+from app.assets import STATIC_DIR
 from app.i18n import LOCALES
 from app.middleware import LANG_COOKIE
 from app.models import OutboxMessage
@@ -31,6 +32,11 @@ class SiteController(Controller):
     @get("/robots.txt", sync_to_thread=False, include_in_schema=False, media_type="text/plain")
     def robots(self) -> str:
         return "User-agent: *\nDisallow: /staff/\nDisallow: /admin/\nDisallow: /my/\n"
+
+    @get("/favicon.ico", sync_to_thread=False, include_in_schema=False)
+    def favicon(self) -> File:
+        """Browsers ask for it on their own; pages link the SVG under a hashed URL."""
+        return File(STATIC_DIR / "favicon.ico", media_type="image/x-icon", content_disposition_type="inline")
 
     @get("/healthz", sync_to_thread=True, include_in_schema=False)
     def healthz(self, request: Request[Any, Any, Any]) -> Response[dict[str, str]]:

@@ -29,6 +29,28 @@ def country_names(alpha2: str) -> tuple[str, str]:
     return english, _french().gettext(country.name)
 
 
+@lru_cache(maxsize=512)
+def _names(alpha2: str) -> tuple[str, str]:
+    try:
+        return country_names(alpha2)
+    except LookupError:
+        return alpha2, alpha2
+
+
+def country_name(alpha2: str, locale: str | None = None) -> str:
+    """The country's name as a person reads it, in the request's language ('SN' -> 'Sénégal')."""
+    from app.i18n import current_locale
+
+    english, french = _names(alpha2.upper())
+    return french if (locale or current_locale.get()) == "fr" else english
+
+
+def corridor_name(code: str, locale: str | None = None) -> str:
+    """'FR-SN' -> 'France → Sénégal'; codes stay for URLs and the API."""
+    source, _sep, destination = code.partition("-")
+    return f"{country_name(source, locale)} → {country_name(destination, locale)}"
+
+
 def seed_reference(engine: Engine) -> int:
     """Insert any missing country or currency; returns how many rows were added (idempotent)."""
     added = 0

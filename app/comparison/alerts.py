@@ -8,6 +8,7 @@ import hmac
 import secrets
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
@@ -19,6 +20,7 @@ from app.i18n import _, current_locale, fmt_money, fmt_pct
 from app.mail import queue_mail
 from app.models.alerts import AlertKind, RateAlert
 from app.models.base import aware, utcnow
+from app.reference import corridor_name
 from app.settings import Settings
 from basics.corridors import country_currency
 from scrapers.hooks import Load, after_load
@@ -64,10 +66,15 @@ def subscribe(session: Session, settings: Settings, *, email: str, source: str, 
                  "Confirm this alert by opening this link:\n%(confirm)s\n\n"
                  "If you did not ask for it, ignore this message: nothing will be sent.\n"
                  "Stop this alert at any time: %(unsubscribe)s",
-                 corridor=alert.corridor, amount=fmt_money(alert.amount, alert.currency),
+                 corridor=corridor_name(alert.corridor), amount=fmt_money(alert.amount, alert.currency),
                  what=_describe(alert), confirm=f"{settings.site_url}/alerts/confirm?token={token}",
                  unsubscribe=unsubscribe_link(settings, alert)))
     return alert
+
+
+def plain_decimal(value: Decimal) -> str:
+    """200.00 -> '200', 12.50 -> '12.5': never the scientific '2E+2' that normalize() gives."""
+    return format(value.normalize(), "f")
 
 
 def _describe(alert: RateAlert) -> str:
@@ -143,12 +150,13 @@ def _notify(session: Session, settings: Settings, alert: RateAlert, now: datetim
         return False
     alert.last_sent_at = now
     session.add(alert)
-    queue_mail(session, alert.email, _("Price alert: %(corridor)s", corridor=alert.corridor),
+    queue_mail(session, alert.email, _("Price alert: %(corridor)s", corridor=corridor_name(alert.corridor)),
                _("Hello,\n\n%(provider)s now delivers %(received)s for %(amount)s sent (total cost %(pct)s).\n"
                  "See every offer: %(compare)s\n\nStop this alert: %(unsubscribe)s",
                  provider=best.provider.name,
                  received=fmt_money(best.received_amount, comparison.corridor.receive_currency),
                  amount=fmt_money(alert.amount, alert.currency), pct=fmt_pct(best.total_cost_pct),
-                 compare=f"{settings.site_url}/?from={source}&to={destination}&amount={alert.amount.normalize()}",
+                 compare=f"{settings.site_url}/?" + urlencode({"from": source, "to": destination,
+                                                              "amount": plain_decimal(alert.amount)}),
                  unsubscribe=unsubscribe_link(settings, alert)))
     return True

@@ -1,8 +1,17 @@
-"""Server-side SVG of a corridor's average total cost over time: no script, readable without colour."""
+"""Server-side SVG of a corridor's average total cost over time: no script, readable without colour.
+
+Time runs along the x axis (a quarter sits at its start date, so half-yearly surveys and the years
+without data keep their real width, and a line breaks where no survey was made for more than half a
+year). The viewBox is small and the text large in its units, so that on a 360 px phone, where the
+chart is about 328 CSS px wide, no label is smaller than 12 px; the y labels' column is as wide as
+the longest label, so none is clipped.
+"""
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from markupsafe import Markup, escape
@@ -10,13 +19,43 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from app.comparison.indicators import HistoryPoint
-from app.i18n import _, fmt_pct
+from app.i18n import _, current_locale, fmt_number
 from app.models.quotes import Quote
 from basics.corridors import Corridor
 from providers import UnknownProvider, get_provider
 
-WIDTH, HEIGHT, PAD_L, PAD_R, PAD_T, PAD_B = 640, 300, 44, 12, 12, 36
-PALETTE = ["#7a3e00", "#1d4ed8", "#6d28d9", "#a3161b", "#0f766e", "#4a5560"]
+WIDTH, HEIGHT, PAD_R, PAD_T, PAD_B = 480, 300, 10, 12, 34
+FONT = 18  # user units: 18 × 328/480 ≈ 12.3 CSS px on a phone, 18 px at the chart's widest (30rem)
+CHAR_W = 0.62 * FONT  # a generous average glyph width, to size the label column
+LONGEST_STEP_YEARS = 0.5  # consecutive surveys further apart than this are not joined by a line
+AVERAGE_COLOUR = "#0b5d4b"
+# Colours with at least 3:1 contrast on white; after eight lines the dash pattern changes as well.
+PALETTE = ["#7a3e00", "#1d4ed8", "#6d28d9", "#a3161b", "#0f766e", "#4a5560", "#a21caf", "#1e3a8a"]
+DASHES = ["", "7 4", "2 3"]
+MARKERS = ["circle", "square", "diamond"]
+
+
+@dataclass(frozen=True)
+class Series:
+    """One line of the chart, as the legend names and draws it."""
+    name: str
+    points: list[tuple[str, Decimal]]
+    colour: str
+    dash: str
+    marker: str
+    width: float
+
+
+@dataclass(frozen=True)
+class Chart:
+    svg: Markup
+    series: list[Series]
+
+
+def period_time(period: str) -> float:
+    """'2011Q3' -> 2011.5: a quarter at its first day, in years."""
+    year, _sep, quarter = period.partition("Q")
+    return int(year) + (int(quarter) - 1) / 4
 
 
 def provider_lines(session: Session, corridor: Corridor) -> dict[str, list[tuple[str, Decimal]]]:
@@ -33,51 +72,101 @@ def provider_lines(session: Session, corridor: Corridor) -> dict[str, list[tuple
             name = get_provider(slug).name
         except UnknownProvider:
             name = slug
-        lines[name].append((period, Decimal(str(value))))
+        lines[name].append((period, Decimal(str(value)).quantize(Decimal("0.01"))))
     return {name: sorted(points) for name, points in sorted(lines.items())}
 
 
-def history_svg(points: list[HistoryPoint], lines: dict[str, list[tuple[str, Decimal]]] | None = None) -> Markup:
-    lines = lines or {}
-    periods = sorted({p.period for p in points} | {p for series in lines.values() for p, _v in series})
-    if not periods:
-        return Markup("")
-    values = [p.average_total_cost_pct for p in points] + [v for s in lines.values() for _p, v in s]
-    top = max([Decimal(6), *values]) * Decimal("1.1")
-    plot_w, plot_h = WIDTH - PAD_L - PAD_R, HEIGHT - PAD_T - PAD_B
+def tick_label(value: int) -> str:
+    number = fmt_number(value, 0)
+    return f"{number}\u00a0%" if current_locale.get() == "fr" else f"{number}%"
+
+
+def _y_step(top: float) -> int:
+    return next(step for step in (1, 2, 5, 10, 20, 50, 100) if top / step <= 6)
+
+
+def history_chart(points: list[HistoryPoint], lines: dict[str, list[tuple[str, Decimal]]] | None = None) -> Chart:
+    series = [Series(_("Corridor average"), [(p.period, p.average_total_cost_pct) for p in points],
+                     AVERAGE_COLOUR, "", "circle", 3)]
+    for i, (name, line) in enumerate((lines or {}).items()):
+        series.append(Series(name, line, PALETTE[i % len(PALETTE)], DASHES[(i // len(PALETTE)) % len(DASHES)],
+                             MARKERS[i % len(MARKERS)], 1.5))
+    times = [period_time(p) for s in series for p, _v in s.points]
+    if not times:
+        return Chart(Markup(""), [])
+    values = [float(v) for s in series for _p, v in s.points]
+    top = max(6.0, *values) * 1.1
+    step = _y_step(top)
+    ticks = list(range(0, int(top) + 1, step))
+    labels = [tick_label(t) for t in ticks]
+    pad_l = math.ceil(max(len(label) for label in labels) * CHAR_W) + 10
+    plot_w, plot_h = WIDTH - pad_l - PAD_R, HEIGHT - PAD_T - PAD_B
+    # Half a year of room after the last survey, so that its points are not drawn on the frame.
+    start, end = math.floor(min(times)), max(times) + 0.5
 
     def x(period: str) -> float:
-        return PAD_L + (periods.index(period) / max(len(periods) - 1, 1)) * plot_w
+        return pad_l + (period_time(period) - start) / (end - start) * plot_w
 
-    def y(value: Decimal) -> float:
-        return PAD_T + plot_h - float(value / top) * plot_h
+    def y(value: Decimal | float) -> float:
+        return PAD_T + plot_h - float(value) / top * plot_h
 
     title = _("Average total cost of sending USD 200, by quarter")
-    parts = [f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="chart-title" '
-             f'class="chart" xmlns="http://www.w3.org/2000/svg"><title id="chart-title">{escape(title)}</title>']
-    for level, colour, label in ((Decimal(3), "#0f6b2f", _("3 % SDG target")),
-                                 (Decimal(5), "#8a5300", _("5 % ceiling"))):
-        parts.append(f'<line x1="{PAD_L}" x2="{WIDTH - PAD_R}" y1="{y(level):.1f}" y2="{y(level):.1f}" '
+    parts = [f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="chart-title" class="chart" '
+             f'font-size="{FONT}" xmlns="http://www.w3.org/2000/svg"><title id="chart-title">{escape(title)}</title>']
+    for tick, label in zip(ticks, labels, strict=True):
+        parts.append(f'<line x1="{pad_l}" x2="{WIDTH - PAD_R}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" stroke="#d5dbe0"/>'
+                     f'<text class="y-label" x="{pad_l - 6}" y="{y(tick) + FONT * 0.35:.1f}" text-anchor="end" '
+                     f'fill="#4a5560">{escape(label)}</text>')
+    year_step = max(1, math.ceil((end - start) / (plot_w / (6 * CHAR_W))))
+    for year in range(start, math.floor(end) + 1, year_step):
+        at = pad_l + (year - start) / (end - start) * plot_w
+        anchor = "start" if year == start else "middle"
+        if at + 2 * CHAR_W > WIDTH - PAD_R:
+            anchor = "end"
+        parts.append(f'<line x1="{at:.1f}" x2="{at:.1f}" y1="{PAD_T + plot_h}" y2="{PAD_T + plot_h + 5}" '
+                     f'stroke="#4a5560"/><text class="x-label" x="{at:.1f}" y="{HEIGHT - 8}" '
+                     f'text-anchor="{anchor}" fill="#4a5560">{year}</text>')
+    parts.append(f'<line x1="{pad_l}" x2="{WIDTH - PAD_R}" y1="{PAD_T + plot_h}" y2="{PAD_T + plot_h}" '
+                 f'stroke="#4a5560"/>')
+    for level, colour, label in ((3, "#0f6b2f", _("3 % SDG target")), (5, "#8a5300", _("5 % ceiling"))):
+        parts.append(f'<line x1="{pad_l}" x2="{WIDTH - PAD_R}" y1="{y(level):.1f}" y2="{y(level):.1f}" '
                      f'stroke="{colour}" stroke-dasharray="6 4"/>'
-                     f'<text x="{WIDTH - PAD_R - 4}" y="{y(level) - 4:.1f}" text-anchor="end" font-size="11" '
+                     f'<text x="{WIDTH - PAD_R - 4}" y="{y(level) - 5:.1f}" text-anchor="end" '
                      f'fill="{colour}">{escape(label)}</text>')
-    step = max(1, len(periods) // 8)
-    for period in periods[::step]:
-        parts.append(f'<text x="{x(period):.1f}" y="{HEIGHT - 12}" text-anchor="middle" font-size="11" '
-                     f'fill="#4a5560">{escape(period)}</text>')
-    for tick in range(0, int(top) + 1, 5 if top > 15 else 2):
-        parts.append(f'<text x="{PAD_L - 6}" y="{y(Decimal(tick)) + 4:.1f}" text-anchor="end" font-size="11" '
-                     f'fill="#4a5560">{escape(fmt_pct(Decimal(tick)))}</text>')
-    for i, (name, series) in enumerate(lines.items()):
-        parts.append(_polyline([(x(p), y(v)) for p, v in series], PALETTE[i % len(PALETTE)], 1.5, name))
-    parts.append(_polyline([(x(p.period), y(p.average_total_cost_pct)) for p in points], "#0b5d4b", 3,
-                           _("Corridor average")))
+    for s in reversed(series):  # the corridor average last, on top
+        parts.append(_draw(s, [(period_time(p), x(p), y(v)) for p, v in s.points]))
     parts.append("</svg>")
-    return Markup("".join(parts))  # noqa: S704 - every piece of text above went through escape()
+    return Chart(Markup("".join(parts)), series)  # noqa: S704 - every piece of text above went through escape()
 
 
-def _polyline(xy: list[tuple[float, float]], colour: str, width: float, label: str) -> str:
-    coords = " ".join(f"{a:.1f},{b:.1f}" for a, b in xy)
-    dots = "".join(f'<circle cx="{a:.1f}" cy="{b:.1f}" r="{width + 0.5}" fill="{colour}"/>' for a, b in xy)
-    return (f'<g><title>{escape(label)}</title><polyline points="{coords}" fill="none" stroke="{colour}" '
-            f'stroke-width="{width}"/>{dots}</g>')
+def _draw(s: Series, points: list[tuple[float, float, float]]) -> str:
+    """Polylines for each run of surveys no more than half a year apart, and a marker on every point."""
+    runs: list[list[tuple[float, float]]] = []
+    previous: float | None = None
+    for when, a, b in points:
+        if previous is None or when - previous > LONGEST_STEP_YEARS:
+            runs.append([])
+        runs[-1].append((a, b))
+        previous = when
+    dash = f' stroke-dasharray="{s.dash}"' if s.dash else ""
+    lines = "".join(f'<polyline points="{" ".join(f"{a:.1f},{b:.1f}" for a, b in run)}" fill="none" '
+                    f'stroke="{s.colour}" stroke-width="{s.width}"{dash}/>' for run in runs if len(run) > 1)
+    marks = "".join(marker(s.marker, a, b, s.width + 1.5, s.colour) for run in runs for a, b in run)
+    return f'<g><title>{escape(s.name)}</title>{lines}{marks}</g>'
+
+
+def marker(shape: str, a: float, b: float, r: float, colour: str) -> str:
+    if shape == "square":
+        return f'<rect x="{a - r:.1f}" y="{b - r:.1f}" width="{2 * r:.1f}" height="{2 * r:.1f}" fill="{colour}"/>'
+    if shape == "diamond":
+        return (f'<polygon points="{a:.1f},{b - r * 1.3:.1f} {a + r * 1.3:.1f},{b:.1f} {a:.1f},{b + r * 1.3:.1f} '
+                f'{a - r * 1.3:.1f},{b:.1f}" fill="{colour}"/>')
+    return f'<circle cx="{a:.1f}" cy="{b:.1f}" r="{r:.1f}" fill="{colour}"/>'
+
+
+def swatch(s: Series) -> Markup:
+    """The legend's small picture of a line: its colour, dash and marker."""
+    dash = f' stroke-dasharray="{s.dash}"' if s.dash else ""
+    return Markup(  # noqa: S704 - numbers and our own colour codes only
+        f'<svg class="swatch" viewBox="0 0 32 12" aria-hidden="true" focusable="false"><line x1="1" x2="31" y1="6" '
+        f'y2="6" stroke="{s.colour}" stroke-width="{s.width}"{dash}/>{marker(s.marker, 16, 6, 3.5, s.colour)}</svg>')

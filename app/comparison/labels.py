@@ -18,7 +18,13 @@ KIND = {"bank": N_("Bank"), "money_transfer_operator": N_("Money transfer operat
         "mobile_operator": N_("Mobile operator"), "post_office": N_("Post office"), "fintech": N_("Fintech"),
         "unreviewed": N_("Not yet reviewed")}
 SOURCE = {"rpw": N_("World Bank RPW"), "wise": N_("Wise comparison"), "staff": N_("Passerelle staff survey"),
-          "passerelle": N_("Passerelle"), "wb_history": N_("World Bank series")}
+          "passerelle": N_("Passerelle"), "wb_history": N_("World Bank series"),
+          "rpw_history": N_("World Bank corridor averages"), "ecb": N_("ECB reference rates"),
+          "ecb_history": N_("ECB reference rates, history"), "imf": N_("IMF exchange rates")}
+RUN_STATUS = {"running": N_("running"), "ok": N_("succeeded"), "partial": N_("partly published"),
+              "failed": N_("failed")}
+TRIGGER = {"schedule": N_("on schedule"), "manual": N_("by hand"), "cli": N_("from the command line"),
+           "staff": N_("by staff"), "demo": N_("demo data")}
 SORT = {"received": N_("Amount received"), "cost": N_("Total cost"), "speed": N_("Speed")}
 
 
@@ -31,6 +37,8 @@ def _labeller(words: dict[str, str]) -> Callable[[str], str]:
 
 payout_label, payin_label, speed_label = _labeller(PAYOUT), _labeller(PAYIN), _labeller(SPEED)
 kind_label, source_label, sort_label = _labeller(KIND), _labeller(SOURCE), _labeller(SORT)
+run_status_label, trigger_label = _labeller(RUN_STATUS), _labeller(TRIGGER)
 
 LABELS = {"payout_label": payout_label, "payin_label": payin_label, "speed_label": speed_label,
-          "kind_label": kind_label, "source_label": source_label, "sort_label": sort_label}
+          "kind_label": kind_label, "source_label": source_label, "sort_label": sort_label,
+          "run_status_label": run_status_label, "trigger_label": trigger_label}

@@ -10,7 +10,7 @@ from jinja2 import Environment
 from litestar import Controller, MediaType, Request, Response, get
 from litestar.params import Parameter
 from litestar.response import Template
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
@@ -20,24 +20,23 @@ from app.comparison.indicators import history, latest_stats, parse_corridor_code
 from app.comparison.invest import projects_to_fund
 from app.comparison.offers import PAYOUTS, SORTS, Comparison, Offer, compare
 from app.errors import DomainError, NotFound
-from app.i18n import _, current_locale
+from app.i18n import _, current_locale, fmt_money, ngettext
 from app.models import Country
 from app.models.quotes import Quote
 from app.page_cache import CSRF_INPUT_MARK, cached_page, is_anonymous, with_csrf
+from app.reference import country_name
 from app.settings import Settings
 from basics.corridors import Corridor
 from providers import UnknownProvider, get_provider
 
 DEFAULTS = {"from": "FR", "to": "SN", "amount": "200", "currency": "EUR"}
+# Errors about a parameter with no visible field of its own are shown beside the field that sets it.
+FIELD_OF = {"currency": "amount"}
 
 
 def country_choices(engine: Engine) -> tuple[list[Country], list[Country]]:
     with Session(engine, expire_on_commit=False) as session:
         return _country_choices(session)
-
-
-def _error_field(html: str) -> str | None:
-    return "amount" if 'id="c-amount-error"' in html else None
 
 
 def _country_choices(session: Session) -> tuple[list[Country], list[Country]]:
@@ -63,8 +62,20 @@ def savings(comparison: Comparison, average_pct: Decimal | None) -> dict[str, De
     return {"cheapest_pct": min(costs), "per_transfer": per_transfer, "per_year": per_transfer * 12}
 
 
-def build_results(engine: Engine, settings: Settings, form: dict[str, str], env: Environment) -> tuple[str, int]:
-    """The results fragment (offers, corridor panel, alert form) as HTML, and its HTTP status."""
+def summary_line(comparison: Comparison) -> str:
+    """The one line a screen reader announces after each search (the page's only live region)."""
+    corridor = comparison.corridor
+    return ngettext("%(num)s offer for %(amount)s from %(origin)s to %(destination)s.",
+                    "%(num)s offers for %(amount)s from %(origin)s to %(destination)s.", len(comparison.offers),
+                    amount=fmt_money(comparison.amount, comparison.currency),
+                    origin=country_name(corridor.source_country),
+                    destination=country_name(corridor.destination_country))
+
+
+def build_results(engine: Engine, settings: Settings, form: dict[str, str],
+                  env: Environment) -> tuple[str, int, str | None, str]:
+    """The results fragment (offers, corridor panel, alert form) as HTML, its HTTP status, the form field
+    the error is about (so that only that field is marked invalid), and the one-line summary."""
     context: dict[str, Any] = {"form": form, "payouts": PAYOUTS, "sorts": SORTS, "error": None,
                                "comparison": None, "stats": None, "saving": None, "csrf_input": CSRF_INPUT_MARK}
     with Session(engine, expire_on_commit=False) as db:
@@ -78,8 +89,11 @@ def build_results(engine: Engine, settings: Settings, form: dict[str, str], env:
                 if saving else [])
         except DomainError as exc:
             context["error"] = exc
-    html = env.get_template("partials/_results.html").render(context)
-    return html, context["error"].status_code if context["error"] else 200
+    error: DomainError | None = context["error"]
+    field = FIELD_OF.get(error.field, error.field) if error and error.field else None
+    html = env.get_template("partials/_results.html").render({**context, "error_field": field})
+    summary = summary_line(context["comparison"]) if context["comparison"] else ""
+    return html, error.status_code if error else 200, field, summary
 
 
 def build_form(engine: Engine, form: dict[str, str], error_field: str | None, env: Environment) -> str:
@@ -102,15 +116,17 @@ class ComparisonPages(Controller):
         env: Environment = request.app.template_engine.engine  # type: ignore[union-attr]
         locale = current_locale.get()
         key = ("results", locale, *form.values())
-        html, status = cache.get(key) or cache.put(
+        html, status, error_field, summary = cache.get(key) or cache.put(
             key, await anyio.to_thread.run_sync(build_results, cache.engine, settings, form, env))
         if request.headers.get("hx-request") and request.headers.get("hx-target") == "results":
-            return Response(with_csrf(request, html), media_type=MediaType.HTML)
-        form_key = ("form", locale, _error_field(html), *form.values())
+            # The summary's live region stays in the page; only its text changes (innerHTML keeps the node).
+            oob = f'<p id="results-summary" hx-swap-oob="innerHTML">{escape(summary)}</p>'
+            return Response(with_csrf(request, html) + oob, media_type=MediaType.HTML)
+        form_key = ("form", locale, error_field, *form.values())
         form_html = cache.get(form_key) or cache.put(
-            form_key, await anyio.to_thread.run_sync(build_form, cache.engine, form, _error_field(html), env))
+            form_key, await anyio.to_thread.run_sync(build_form, cache.engine, form, error_field, env))
         # Both fragments come from autoescaping templates.
-        context = {"form_html": Markup(form_html), "results_html": Markup(html)}  # noqa: S704
+        context = {"form_html": Markup(form_html), "results_html": Markup(html), "summary": summary}  # noqa: S704
         if is_anonymous(request):
             return cached_page(request, cache, ("page", *key), "pages/compare.html", context, status)
         return Template("pages/compare.html", status_code=status, context={
@@ -121,9 +137,9 @@ class ComparisonPages(Controller):
         corridor = parse_corridor_code(code)
         points = history(db, corridor)
         lines = chart.provider_lines(db, corridor) if providers else {}
-        svg = chart.history_svg(points, lines)
         return Template("pages/corridor.html", context={
-            "corridor": corridor, "points": points, "svg": svg, "show_providers": providers,
+            "corridor": corridor, "points": points, "chart": chart.history_chart(points, lines),
+            "swatch": chart.swatch, "lines": lines, "show_providers": providers,
             "stats": latest_stats(db, corridor), "countries": {c.alpha2: c for c in db.exec(select(Country).where(
                 col(Country.alpha2).in_([corridor.source_country, corridor.destination_country]))).all()}})
 

@@ -19,10 +19,12 @@ from sqlmodel import Session, col, func, select
 
 import providers
 from app.accounts.guards import staff_only
+from app.comparison.labels import run_status_label, source_label
+from app.comparison.reasons import translate_reason
 from app.comparison.sources import run_in_background, source_states
 from app.errors import NotFound
 from app.flash import flash
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.models import CollectorRun, ProviderMapping, Quote, User
 from app.models.base import utcnow
 from app.settings import Settings
@@ -95,11 +97,12 @@ class StaffComparisonController(Controller):
             raise NotFound(_("There is no such price source."))
         outcome = run_in_background(source, request.app.state.engine, settings)
         if outcome == "running":
-            flash(request, _("%(source)s is already running.", source=source), "error")
+            flash(request, _("%(source)s is already running.", source=source_label(source)), "error")
         elif outcome is None:
-            flash(request, _("%(source)s started; refresh this page to follow it.", source=source))
+            flash(request, _("%(source)s started; refresh this page to follow it.", source=source_label(source)))
         else:
-            flash(request, _("%(source)s finished: %(status)s.", source=source, status=outcome),
+            flash(request, _("%(source)s finished: %(status)s.", source=source_label(source),
+                             status=run_status_label(outcome)),
                   "error" if outcome == "failed" else "success")
         return Redirect("/staff/sources")
 
@@ -116,7 +119,7 @@ class StaffComparisonController(Controller):
             content = _one_row_csv(values)
             _good, bad = judge_quotes("staff", parse_observations(content), request.app.state.engine, settings)
             for reason in (bad.get_column("reason")[0].split("; ") if bad.height else []):
-                errors.setdefault(_field_of(reason), reason)
+                errors.setdefault(_field_of(reason), translate_reason(reason))
             if not errors:
                 ingest("staff", content, url=f"staff:form:{user.email if user else 'staff'}",
                        engine=request.app.state.engine, settings=settings, trigger="staff")
@@ -140,13 +143,16 @@ class StaffComparisonController(Controller):
         try:
             raw = parse_observations(content)
         except ParseError as exc:
-            return _observations_page(db, 400, upload_error=_("The file could not be read: %(why)s", why=str(exc)))
+            return _observations_page(db, 400, upload_error=_("The file could not be read: %(why)s",
+                                                              why=translate_reason(str(exc))))
         good, bad = judge_quotes("staff", raw, engine, settings)
         if bad.is_empty():
             report = ingest("staff", content, url=f"upload:{name}", engine=engine, settings=settings, trigger="staff")
-            flash(request, _("%(count)s observations saved.", count=report.published), "success")
+            flash(request, ngettext("%(num)s observation saved.", "%(num)s observations saved.", report.published),
+                  "success")
             return Redirect("/staff/observations")
-        rows = bad.select("source_row", "reason").sort("source_row").rows()
+        rows = [(line, translate_reason(reason))
+                for line, reason in bad.select("source_row", "reason").sort("source_row").rows()]
         return _observations_page(db, 400, row_errors=rows, valid=good.height, snapshot_id=snapshot_id,
                                   filename=name)
 
@@ -158,8 +164,9 @@ class StaffComparisonController(Controller):
             raise NotFound(_("This upload is no longer available; please upload the file again."))
         report = ingest("staff", stored[1], url=f"snapshot:{data.get('snapshot')}", engine=engine, settings=settings,
                         trigger="staff")
-        flash(request, _("%(saved)s observations saved; %(left)s left out and kept in quarantine.",
-                         saved=report.published, left=report.rejected), "success")
+        flash(request, ngettext("%(num)s observation saved; %(left)s left out and kept in quarantine.",
+                                "%(num)s observations saved; %(left)s left out and kept in quarantine.",
+                                report.published, left=report.rejected), "success")
         return Redirect("/staff/observations")
 
     @get("/providers/unreviewed", sync_to_thread=True)

@@ -37,7 +37,8 @@ def overview(db: Session, listing: Listing, errors: dict[str, str] | None = None
     updates = db.exec(select(ProjectUpdate).where(ProjectUpdate.listing_id == listing.id)
                       .order_by(col(ProjectUpdate.id).desc())).all()
     return page("my_listing", status, listing=listing, comments=comments, updates=updates,
-                documents=documents.for_listing(db, listing), kinds=DOCUMENT_KINDS,
+                documents=documents.for_listing(db, listing),
+                kinds=[(code, _(words)) for code, words in DOCUMENT_KINDS.items()],
                 editable=listing.state in vetting.EDITABLE, can_update=listing.state in UPDATE_STATES,
                 errors=errors or {}, form=extra.pop("form", {}), **extra)
 

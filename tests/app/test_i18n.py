@@ -42,14 +42,46 @@ def test_error_pages_in_both_languages(client):
     assert fr.status_code == 404 and "Page introuvable" in fr.text
     en = client.get("/no-such-page", headers={"Accept-Language": "en"})
     assert en.status_code == 404 and "Page not found" in en.text
+    assert "We could not find this page" in en.text and "introuvable" not in en.text.lower()
+    assert "Nous n" in fr.text or "introuvable" in fr.text
     api = client.get("/api/v1/no-such-thing")
     assert api.status_code == 404 and api.json()["status"] == 404
 
 
 def test_every_template_string_has_a_french_translation():
     from app.i18n import catalog
-    from tests.messages import template_messages
+    from tests.messages import msgid, template_messages
 
     french = catalog("fr")
-    missing = [m for m in template_messages() if not (french.get(m) and french.get(m).string)]
+
+    def translated(message) -> bool:  # type: ignore[no-untyped-def]
+        entry = french.get(msgid(message))
+        if entry is None:
+            return False
+        if isinstance(message, str):
+            return isinstance(entry.string, str) and bool(entry.string)
+        # A plural message needs a plural entry with every French form (nplurals of the catalogue).
+        return (entry.pluralizable and entry.id == message and len(entry.string) == french.num_plurals
+                and all(entry.string))
+
+    missing = [m for m in template_messages() if not translated(m)]
     assert not missing, f"untranslated: {missing[:10]}"
+
+
+def test_plural_forms_in_both_languages():
+    from app.i18n import current_locale, ngettext
+
+    rows = ("Save the %(num)s valid row", "Save the %(num)s valid rows")
+    for locale, one, many in (("fr", "Enregistrer la 1 ligne valide", "Enregistrer les 3 lignes valides"),
+                              ("en", "Save the 1 valid row", "Save the 3 valid rows")):
+        token = current_locale.set(locale)
+        try:
+            assert ngettext(*rows, 1) == one and ngettext(*rows, 3) == many
+        finally:
+            current_locale.reset(token)
+
+
+def test_the_extractor_sees_plural_messages():
+    from tests.messages import template_messages
+
+    assert ("Save the %(num)s valid row", "Save the %(num)s valid rows") in template_messages()

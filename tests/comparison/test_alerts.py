@@ -42,6 +42,8 @@ def test_confirmed_alert_mails_once_a_day_with_unsubscribe_link(client, rpw_load
     assert check_alerts(rpw_loaded, settings, now=FRESH + timedelta(days=1, minutes=1)) == 1
     mails = _mails(session)
     assert len(mails) == 3 and all("/alerts/unsubscribe?alert=" in m.body for m in mails)
+    assert "France → Sénégal" in mails[0].body and "France → Sénégal" in mails[1].subject, "names, not FR-SN"
+    assert "/?from=FR&to=SN&amount=200\n" in mails[1].body, "a plain decimal, never amount=2E+2"
     link = re.search(r"(/alerts/unsubscribe\?alert=\S+)", mails[-1].body).group(1)  # type: ignore[union-attr]
     page = client.get(link)
     alert_id, key = re.search(r'name="alert" value="(\d+)".*name="key" value="(\w+)"', page.text, re.S).groups()  # type: ignore[union-attr]

@@ -50,13 +50,14 @@ def test_corridor_history_page(client, rpw_loaded):
     assert r.status_code == 200 and "<svg" in r.text and 'role="img"' in r.text
     assert "2011Q1" in r.text and "2025Q3" in r.text
     with_lines = client.get("/corridors/FR-SN?providers=true")
-    assert with_lines.text.count("<polyline") > r.text.count("<polyline")
+    assert with_lines.text.count("<g>") > r.text.count("<g>") == 1  # one group per provider line
     assert client.get("/corridors/XX-SN").status_code == 404
 
 
 def test_provider_page(client, rpw_loaded):
     r = client.get("/providers/western-union", headers={"Accept-Language": "en"})
-    assert r.status_code == 200 and "Western Union" in r.text and "FR-SN" in r.text
+    assert r.status_code == 200 and "Western Union" in r.text and "France → Senegal" in r.text
+    assert ">FR-SN<" not in r.text  # codes only in URLs
     assert client.get("/providers/no-such-provider").status_code == 404
 
 
@@ -72,7 +73,7 @@ def test_compare_page_budget(client, rpw_loaded):
     """HTML + CSS + JS of the compare page, gzipped, stay under 60 KB; nothing comes from another host."""
     page = client.get("/")
     assets = re.findall(r'(?:href|src)="(/static/[^"]+)"', page.text)
-    assert any(a.endswith(".css") for a in assets) and any(a.endswith(".js") for a in assets)
+    assert any(".css?v=" in a for a in assets) and any(".js?v=" in a for a in assets)
     total = len(gzip.compress(page.content))
     for asset in assets:
         body = client.get(asset)
@@ -80,3 +81,45 @@ def test_compare_page_budget(client, rpw_loaded):
         total += len(gzip.compress(body.content))
     assert total <= 60 * 1024, f"{total} bytes gzipped"
     assert not re.findall(r'(?:href|src)="(?:https?:)?//', page.text.split("<footer")[0])
+
+
+def test_only_the_field_in_error_is_marked_invalid(client, rpw_loaded):
+    amount = client.get("/?from=FR&to=SN&amount=-3")
+    assert amount.text.count('aria-invalid="true"') == 1 and 'id="c-amount" name="amount"' in amount.text
+    assert 'aria-describedby="c-amount-error"' in amount.text and 'id="c-amount-error"' in amount.text
+    payout = client.get("/?from=FR&to=SN&amount=200&payout=pigeon")
+    assert payout.status_code == 400 and payout.text.count('aria-invalid="true"') == 1
+    assert 'name="payout" aria-invalid="true" aria-describedby="c-payout-error"' in payout.text
+    assert 'id="c-payout-error"' in payout.text
+
+
+def test_one_live_summary_line_is_announced(client, rpw_loaded):
+    page = client.get("/?from=FR&to=SN&amount=200", headers={"Accept-Language": "en"}).text
+    assert page.count("aria-live") + page.count('role="status"') == 1
+    assert re.search(r'<p id="results-summary" class="summary" role="status">\d+ offers for €200.00 from France '
+                     r'to Senegal.</p>', page)
+    part = client.get("/?from=FR&to=SN&amount=200", headers={"HX-Request": "true", "HX-Target": "results",
+                                                              "Accept-Language": "en"})
+    assert 'id="results-summary" hx-swap-oob="innerHTML"' in part.text and "aria-live" not in part.text
+
+
+def test_pages_vary_on_htmx_and_static_files_are_cached_under_their_hash(client, rpw_loaded):
+    page = client.get("/")
+    assert "HX-Request" in page.headers["vary"]
+    assert "HX-Request" in client.get("/projects").headers["vary"]
+    css = re.search(r'href="(/static/css/app\.css\?v=[0-9a-f]{12})"', page.text)
+    assert css, "the stylesheet's URL names its content"
+    assert client.get(css.group(1)).headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert client.get("/static/css/app.css").headers["cache-control"] == "no-cache"
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.headers["content-type"] == "image/x-icon"
+    assert icon.content[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    assert 'rel="icon" href="/static/favicon.svg?v=' in page.text
+
+
+def test_field_macro_keeps_its_attributes(client, engine):
+    from app.templating import make_environment
+
+    html = make_environment().from_string('{% from "partials/_field.html" import field %}'
+                                          '{{ field("amount", "Amount", extra=\'inputmode="decimal"\') }}').render()
+    assert 'inputmode="decimal"' in html and "&#34;" not in html

@@ -52,13 +52,14 @@ def test_only_staff_see_the_pages(page, client, engine):  # type: ignore[no-unty
 
 def test_run_now_records_a_run_and_shows_it(staff, engine):  # type: ignore[no-untyped-def]
     page = staff.get("/staff/sources").text
-    assert "rpw_history" in page and "Lancer maintenant" in page
+    assert "Moyennes par couloir de la Banque mondiale" in page and "Lancer maintenant" in page
     r = post_form(staff, "/staff/sources", "/staff/sources/rpw_history/run", {})
     assert r.status_code == 200
     with Session(engine) as session:
         run = session.exec(select(CollectorRun).where(CollectorRun.source == "rpw_history")).one()
     assert run.trigger == "staff" and run.status == "ok" and run.rows_published > 10_000
     assert str(run.rows_published) in r.text
+    assert "réussi" in r.text and "par l&#39;équipe" in r.text, "statuses and triggers are translated"
 
 
 def test_one_observation_is_saved_or_refused_beside_its_field(staff, engine):  # type: ignore[no-untyped-def]
@@ -67,7 +68,7 @@ def test_one_observation_is_saved_or_refused_beside_its_field(staff, engine):  #
             "observed_at": "2026-11-20T09:30"}
     refused = post_form(staff, "/staff/observations", "/staff/observations", form)
     assert refused.status_code == 400
-    assert 'id="f-fee-error"' in refused.text and "negative fee -1" in refused.text
+    assert 'id="f-fee-error"' in refused.text and "les frais de -1 sont négatifs" in refused.text
     assert 'value="Wave"' in refused.text, "what was typed is kept"
     assert quotes(engine) == []
     saved = post_form(staff, "/staff/observations", "/staff/observations", {**form, "fee": "1,50"})
@@ -87,7 +88,8 @@ def test_a_clean_file_is_saved_whole(staff, engine):  # type: ignore[no-untyped-
 def test_a_file_with_errors_saves_nothing_until_staff_confirm_the_valid_rows(staff, engine):  # type: ignore[no-untyped-def]
     r = upload(staff, HEADER + GOOD_ROWS + BAD_ROWS)
     assert r.status_code == 400
-    for line, reason in ((4, "negative fee -2"), (5, "off by 1009x"), (6, "receiving country &#39;XX&#39;")):
+    for line, reason in ((4, "les frais de -2 sont négatifs"), (5, "d&#39;un facteur 1009"),
+                         (6, "le pays de réception « XX »")):
         assert f'<td class="num">{line}</td><td>' in r.text and reason in r.text
     assert quotes(engine) == [], "nothing partial is saved from a file with errors"
     confirmed = post_form(staff, "/staff/observations", "/staff/observations/confirm",
