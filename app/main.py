@@ -24,6 +24,7 @@ from app.deps import dependencies
 from app.errors import exception_handlers
 from app.marketplace.routes import MARKETPLACE_HANDLERS
 from app.middleware import locale_middleware, security_headers, user_middleware
+from app.numbers import id_bounds_middleware
 from app.pages import SiteController
 from app.scheduler import start_in_app, stop_in_app
 from app.sessions import SessionMiddleware
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             DefineMiddleware(SessionMiddleware, max_age=settings.session_max_age_seconds,
                              secure=settings.production),
             DefineMiddleware(user_middleware),
+            id_bounds_middleware,
         ],
         csrf_config=csrf,
         stores=stores,

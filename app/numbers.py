@@ -24,7 +24,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from app.errors import BadInput
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from app.errors import BadInput, NotFound
 from app.i18n import _, fmt_number
 
 MAX_ID = 2**63 - 1  # the largest id the databases (BIGINT, SQLite INTEGER) can hold
@@ -96,11 +98,12 @@ def _shown(bound: Decimal) -> str:
 
 
 def parse_decimal(raw: object, *, field: str, places: int, minimum: Decimal, maximum: Decimal,
-                  currency: str | None = None, invalid: str | None = None) -> Decimal:
+                  currency: str | None = None, invalid: str | None = None,
+                  out_of_bounds: str | None = None) -> Decimal:
     """A decimal within [minimum, maximum] with at most `places` decimals, exactly as typed (never an exponent).
 
-    `invalid` replaces the generic "please enter a number" message (e.g. with an example fitting the field).
-    A minimum above zero refuses zero and negatives with "more than zero".
+    `invalid` replaces the generic "please enter a number" message (e.g. with an example fitting the field),
+    `out_of_bounds` the "at least"/"at most" ones (e.g. "a campaign lasts between 1 and 60 days").
     """
     text = "" if raw is None else str(raw).strip()
     example = "200" if places else "50"
@@ -122,19 +125,20 @@ def parse_decimal(raw: object, *, field: str, places: int, minimum: Decimal, max
                                              places=places), field=field)
     value = Decimal(f"{'-' if negative else ''}{whole or '0'}.{fraction or '0'}") if fraction \
         else Decimal(f"{'-' if negative else ''}{whole or '0'}")
-    if value <= 0 < minimum:
-        raise BadInput(_("Please enter an amount above zero."), field=field)
     if value < minimum:
-        raise BadInput(_("Please enter at least %(minimum)s.", minimum=_shown(minimum)), field=field)
+        raise BadInput(out_of_bounds or (_("The amount must be more than zero.") if value <= 0 < minimum and places
+                                         else _("Please enter at least %(minimum)s.", minimum=_shown(minimum))),
+                       field=field)
     if value > maximum:
-        raise BadInput(_("Please enter at most %(maximum)s.", maximum=_shown(maximum)), field=field)
+        raise BadInput(out_of_bounds or _("Please enter at most %(maximum)s.", maximum=_shown(maximum)), field=field)
     return value
 
 
-def parse_int(raw: object, *, field: str, minimum: int, maximum: int, invalid: str | None = None) -> int:
+def parse_int(raw: object, *, field: str, minimum: int, maximum: int, invalid: str | None = None,
+              out_of_bounds: str | None = None) -> int:
     """A whole number within [minimum, maximum] (`1 200` is accepted; `²`, `1.5` and `1e3` are not)."""
     return int(parse_decimal(raw, field=field, places=0, minimum=Decimal(minimum), maximum=Decimal(maximum),
-                             invalid=invalid))
+                             invalid=invalid, out_of_bounds=out_of_bounds))
 
 
 def parse_page(raw: object, *, field: str = "page", maximum: int = MAX_PAGE) -> int:
@@ -156,3 +160,18 @@ def parse_id(raw: object) -> int | None:
         return None
     value = int(text)
     return value if 0 < value <= MAX_ID else None
+
+
+def id_bounds_middleware(app: ASGIApp) -> ASGIApp:
+    """An `{x:int}` in a path that no row can have (beyond 64 bits, negative) is a 404 before any handler runs.
+
+    Routing has parsed the path parameters by then, so this covers every route, present and future.
+    """
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        for value in (scope.get("path_params") or {}).values():
+            if isinstance(value, int) and not isinstance(value, bool) and not 0 <= value <= MAX_ID:
+                raise NotFound(_("We could not find this page. It may have moved, or the address may be mistyped."))
+        await app(scope, receive, send)
+
+    return middleware

@@ -17,6 +17,7 @@ from app.billing.gateway import BillingGateway, to_minor
 from app.marketplace import pledges
 from app.marketplace.notify import N_, mail_user
 from app.models import AttemptKind, AttemptState, PaymentAttempt, Pledge, PledgeState, User
+from app.numbers import parse_id
 
 log = logging.getLogger(__name__)
 P, A = PledgeState, AttemptState
@@ -29,7 +30,8 @@ class AmountMismatch(Exception):
 
 def _pledge(session: Session, obj: dict[str, Any]) -> Pledge | None:
     raw = (obj.get("metadata") or {}).get("pledge_id") or obj.get("client_reference_id")
-    return session.get(Pledge, int(raw)) if raw and str(raw).isdigit() else None
+    pledge_id = parse_id(raw)
+    return session.get(Pledge, pledge_id) if pledge_id is not None else None
 
 
 def _attempt(session: Session, pledge: Pledge, stripe_id: str, kind: AttemptKind) -> PaymentAttempt:

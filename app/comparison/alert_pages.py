@@ -14,6 +14,7 @@ from app.comparison import alerts
 from app.errors import DomainError
 from app.flash import flash
 from app.i18n import _
+from app.numbers import parse_id
 from app.settings import Settings
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -56,7 +57,7 @@ class AlertPages(Controller):
     @post("/unsubscribe", sync_to_thread=True)
     def unsubscribe(self, data: Form, db: Session, settings: Settings) -> Template:
         try:
-            alert = alerts.unsubscribe(db, settings, int(data.get("alert", "0") or 0), data.get("key", ""))
+            alert = alerts.unsubscribe(db, settings, parse_id(data.get("alert")) or 0, data.get("key", ""))
             db.commit()
         except (DomainError, ValueError):
             return Template("pages/error.html", status_code=400, context={

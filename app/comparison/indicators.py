@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from app.errors import BadInput, NotFound
 from app.i18n import _
 from app.models.quotes import CorridorStat, Quote
+from app.numbers import parse_int
 from basics.corridors import Corridor, parse_corridor
 
 # Whose statistics speak for a quarter when several exist: our own collection, then the World Bank's
@@ -48,12 +49,11 @@ def parse_period(raw: str | None) -> str | None:
 
 
 def parse_amount_usd(raw: object) -> int:
-    try:
-        value = int(str(raw))
-    except ValueError:
-        value = 0
+    message = _("amount_usd must be 200 or 500.")
+    value = parse_int(raw, field="amount_usd", minimum=min(AMOUNTS_USD), maximum=max(AMOUNTS_USD), invalid=message,
+                      out_of_bounds=message)
     if value not in AMOUNTS_USD:
-        raise BadInput(_("amount_usd must be 200 or 500."), field="amount_usd")
+        raise BadInput(message, field="amount_usd")
     return value
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
@@ -18,6 +18,7 @@ from app.errors import BadInput, NotFound
 from app.i18n import _
 from app.models.base import aware
 from app.models.quotes import Quote
+from app.numbers import parse_decimal
 from app.settings import Settings
 from basics.corridors import Corridor, alpha2, country_currency
 from providers import Provider, UnknownProvider, get_provider
@@ -74,16 +75,10 @@ class Comparison:
         return max(priced, key=lambda o: o.received_amount or 0) if priced else None
 
 
-def parse_amount(raw: object, name: str = "amount") -> Decimal:
-    try:
-        amount = Decimal(str(raw).strip().replace(",", ".").replace("\u202f", "").replace(" ", ""))
-    except (InvalidOperation, ValueError):
-        raise BadInput(_("The amount must be a number, such as 200."), field=name) from None
-    if not amount.is_finite() or amount <= 0:
-        raise BadInput(_("The amount must be more than zero."), field=name)
-    if amount > MAX_AMOUNT:
-        raise BadInput(_("The amount is too large: at most 1,000,000."), field=name)
-    return amount
+def parse_amount(raw: object, name: str = "amount", currency: str | None = None) -> Decimal:
+    """The amount a sender types (cents at most, up to MAX_AMOUNT), through the one number parser."""
+    return parse_decimal(raw, field=name, places=2, minimum=CENT, maximum=MAX_AMOUNT, currency=currency,
+                         invalid=_("The amount must be a number, such as 200."))
 
 
 def resolve_corridor(source: str, destination: str) -> Corridor:
@@ -158,7 +153,7 @@ def compare(session: Session, settings: Settings, source: str, destination: str,
             currency: str | None = None, payout: str | None = None, payin: str | None = None,
             sort: str = "received", now: datetime | None = None) -> Comparison:
     corridor = resolve_corridor(source, destination)
-    value = parse_amount(amount)
+    value = parse_amount(amount, currency=corridor.send_currency)
     currency = (currency or corridor.send_currency).upper()
     if currency != corridor.send_currency:
         raise BadInput(_("For this corridor the amount is in %(cur)s.", cur=corridor.send_currency),

@@ -7,6 +7,7 @@ import csv
 import hashlib
 import io
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
@@ -20,13 +21,15 @@ from sqlmodel import Session, col, func, select
 import providers
 from app.accounts.guards import staff_only
 from app.comparison.labels import run_status_label, source_label
+from app.comparison.offers import MAX_AMOUNT
 from app.comparison.reasons import translate_reason
 from app.comparison.sources import run_in_background, source_states
-from app.errors import NotFound
+from app.errors import BadInput, NotFound
 from app.flash import flash
 from app.i18n import _, ngettext
 from app.models import CollectorRun, ProviderMapping, Quote, User
 from app.models.base import utcnow
+from app.numbers import parse_decimal, parse_id
 from app.settings import Settings
 from scrapers.collectors import COLLECTORS
 from scrapers.errors import ParseError
@@ -37,7 +40,9 @@ from scrapers.staff import COLUMNS, parse_observations
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 Upload = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
-NUMBERS = ("amount", "fee", "rate")
+# places, minimum, maximum: the pipeline judges plausibility (negative fees, margins); these only bound the text
+NUMBERS = {"amount": (2, -MAX_AMOUNT, MAX_AMOUNT), "fee": (2, -MAX_AMOUNT, MAX_AMOUNT),
+           "rate": (10, Decimal(-10**9), Decimal(10**9))}
 
 
 def _page(name: str, status: int = 200, **context: Any) -> Template:
@@ -48,10 +53,13 @@ def _form_errors(values: dict[str, str]) -> dict[str, str]:
     """What the form can say in the staff member's language before the pipeline judges the row."""
     errors = {name: _("Required.") for name in ("provider", "source_country", "destination_country", "amount",
                                                 "fee", "observed_at") if not values.get(name)}
-    for name in NUMBERS:
-        text = values.get(name, "").replace(",", ".").replace(" ", "")
-        if text and not text.replace(".", "", 1).lstrip("-").isdigit():
-            errors[name] = _("Enter a number, e.g. 655.957.")
+    for name, (places, low, high) in NUMBERS.items():
+        if values.get(name) and name not in errors:
+            try:  # written back plain ("1 234,50" -> "1234.50") so the CSV reader sees what the form checked
+                values[name] = str(parse_decimal(values[name], field=name, places=places, minimum=low, maximum=high,
+                                                 invalid=_("Enter a number, e.g. 655.957.")))
+            except BadInput as exc:
+                errors[name] = exc.message
     if values.get("transparent", "yes") == "yes" and not values.get("rate"):
         errors.setdefault("rate", _("Required when the provider showed its rate."))
     return errors
@@ -159,10 +167,11 @@ class StaffComparisonController(Controller):
     @post("/observations/confirm", sync_to_thread=True)
     def confirm(self, request: Request[Any, Any, Any], data: Form, settings: Settings) -> Redirect:
         engine = request.app.state.engine
-        stored = snapshot_content(engine, int(data.get("snapshot", "0") or 0))
+        snapshot_id = parse_id(data.get("snapshot"))
+        stored = snapshot_content(engine, snapshot_id) if snapshot_id is not None else None
         if stored is None or stored[0] != "staff":
             raise NotFound(_("This upload is no longer available; please upload the file again."))
-        report = ingest("staff", stored[1], url=f"snapshot:{data.get('snapshot')}", engine=engine, settings=settings,
+        report = ingest("staff", stored[1], url=f"snapshot:{snapshot_id}", engine=engine, settings=settings,
                         trigger="staff")
         flash(request, ngettext("%(num)s observation saved; %(left)s left out and kept in quarantine.",
                                 "%(num)s observations saved; %(left)s left out and kept in quarantine.",

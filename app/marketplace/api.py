@@ -15,6 +15,7 @@ from app.errors import NotFound
 from app.i18n import _
 from app.marketplace import listings, search
 from app.models import Listing
+from app.numbers import MAX_PAGE
 
 
 @dataclass
@@ -81,7 +82,7 @@ class ProjectApiController(Controller):
               sector: str = "", model: Annotated[str, Parameter(description="all_or_nothing | keep_it_all")] = "",
               status: Annotated[str, Parameter(description="open | funded | closed | all")] = "open",
               q: str = "", sort: Annotated[str, Parameter(description="newest | closing | funded")] = "newest",
-              page: int = 1) -> ProjectPage:
+              page: Annotated[int, Parameter(ge=1, le=MAX_PAGE, description="1 to 10 000")] = 1) -> ProjectPage:
         query = search.BrowseQuery.from_params({"country": country, "sector": sector, "model": model,
                                                 "status": status, "q": q, "sort": sort, "page": str(page)})
         result = search.browse(db, query)

@@ -11,9 +11,9 @@ from app.errors import BadInput, Conflict
 from app.i18n import _
 from app.marketplace import vetting
 from app.marketplace.listings import milestones_of
-from app.marketplace.money import is_exact
-from app.marketplace.pledges import parse_amount
+from app.marketplace.money import read_amount
 from app.models import Disbursement, Listing, ListingState, Pledge, PledgeState, User
+from app.numbers import parse_id
 
 S = ListingState
 
@@ -33,9 +33,8 @@ def record(session: Session, listing: Listing, staff: User, data: dict[str, str]
     """Add a ledger line; the first one moves a funded listing to `disbursing`."""
     if listing.state not in (S.funded.value, S.disbursing.value):
         raise Conflict(_("Disbursements are recorded for funded projects only."))
-    amount = parse_amount(data.get("amount", ""))
-    if amount <= 0 or not is_exact(amount, listing.currency):
-        raise BadInput(_("Please enter the amount paid out."), field="amount")
+    amount = read_amount(data.get("amount", ""), listing.currency, field="amount",
+                         invalid=_("Please enter the amount paid out."))
     try:
         paid_on = date.fromisoformat(data.get("paid_on", "").strip())
     except ValueError:
@@ -46,8 +45,8 @@ def record(session: Session, listing: Listing, staff: User, data: dict[str, str]
     milestone_id = None
     if data.get("milestone_id"):
         ids = {m.id for m in milestones_of(session, listing)}
-        milestone_id = int(data["milestone_id"]) if data["milestone_id"].isdigit() else -1
-        if milestone_id not in ids:
+        milestone_id = parse_id(data["milestone_id"])
+        if milestone_id is None or milestone_id not in ids:
             raise BadInput(_("Please choose one of the project's milestones."), field="milestone_id")
     already = sum((d.amount for d in ledger(session, listing)), start=Decimal(0))
     available = collected(session, listing)

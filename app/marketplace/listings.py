@@ -7,16 +7,17 @@ import secrets
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from app.errors import Forbidden, NotFound
+from app.errors import BadInput, Forbidden, NotFound
 from app.i18n import _, current_locale
-from app.marketplace.money import LISTING_CURRENCIES, is_exact
+from app.marketplace.money import LISTING_CURRENCIES, read_amount
 from app.models import BudgetLine, FundingModel, Listing, Milestone, Sector, User
+from app.numbers import parse_int
 from app.reference import country_names
 
 # West and Central Africa: the countries whose diaspora Passerelle serves.
@@ -49,12 +50,16 @@ def _country_choices(locale: str) -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda pair: unicodedata.normalize("NFKD", pair[1]))
 
 
-def _decimal(raw: str) -> Decimal | None:
+def _amount(raw: str, currency: str, name: str, form: ListingForm, message: str,
+            line: int | None = None) -> Decimal | None:
+    """The amount, or None with the error beside the field (the first error of a field is the one shown)."""
     try:
-        value = Decimal(raw.strip().replace("\u00a0", "").replace(" ", "").replace(",", "."))
-    except InvalidOperation:
+        return read_amount(raw, currency, field=name, invalid=message)
+    except BadInput as exc:
+        problem = exc.message if exc.message == message or line is None else \
+            _("Line %(n)s: %(problem)s", n=line, problem=exc.message)
+        form.errors.setdefault(name, problem)
         return None
-    return value if value.is_finite() else None
 
 
 def read_form(data: dict[str, str]) -> ListingForm:
@@ -84,21 +89,19 @@ def read_form(data: dict[str, str]) -> ListingForm:
     form.values.update(country=country, sector=sector, currency=currency, funding_model=model)
     for name, message in (("goal", _("Please enter the funding goal, for example 15000.")),
                           ("min_pledge", _("Please enter the smallest pledge you accept, for example 20."))):
-        amount = _decimal(get(name))
-        if amount is None or amount <= 0 or not is_exact(amount, currency):
-            form.errors[name] = message
-        else:
+        amount = _amount(get(name), currency, name, form, message)
+        if amount is not None:
             form.values[name] = amount
     if "goal" in form.values and "min_pledge" in form.values and form.values["min_pledge"] > form.values["goal"]:  # type: ignore[operator]
         form.errors["min_pledge"] = _("The minimum pledge cannot be above the goal.")
     for name, low, high, message in (
             ("campaign_days", 1, MAX_CAMPAIGN_DAYS, _("A campaign lasts between 1 and 60 days.")),
             ("expected_jobs", 0, 100_000, _("Please enter a whole number of jobs, 0 if none."))):
-        raw = get(name) or ("0" if name == "expected_jobs" else "")
-        if not raw.isdigit() or not low <= int(raw) <= high:
-            form.errors[name] = message
-        else:
-            form.values[name] = int(raw)
+        try:
+            form.values[name] = parse_int(get(name) or ("0" if name == "expected_jobs" else ""), field=name,
+                                          minimum=low, maximum=high, invalid=message, out_of_bounds=message)
+        except BadInput as exc:
+            form.errors[name] = exc.message
     _read_budget(get("budget"), currency, form)
     _read_milestones(get("milestones"), currency, form)
     return form
@@ -107,10 +110,10 @@ def read_form(data: dict[str, str]) -> ListingForm:
 def _read_budget(text: str, currency: str, form: ListingForm) -> None:
     for number, line in enumerate(filter(None, (raw.strip() for raw in text.splitlines())), start=1):
         label, _sep, raw_amount = line.rpartition(";")
-        amount = _decimal(raw_amount)
-        if not label.strip() or amount is None or amount <= 0 or not is_exact(amount, currency):
-            form.errors["budget"] = _("Line %(n)s: write “what it pays for ; amount”, for example "
-                                      "“Solar pump ; 4500”.", n=number)
+        message = _("Line %(n)s: write “what it pays for ; amount”, for example “Solar pump ; 4500”.", n=number)
+        amount = _amount(raw_amount, currency, "budget", form, message, number) if label.strip() else None
+        if amount is None:
+            form.errors.setdefault("budget", message)
             return
         form.budget.append((label.strip()[:200], amount))
     if not form.budget:
@@ -126,11 +129,12 @@ def _read_milestones(text: str, currency: str, form: ListingForm) -> None:
             due = None
             parts = ["", *parts]
         title = parts[1] if len(parts) > 1 else ""
-        amount = _decimal(parts[2]) if len(parts) > 2 and parts[2] else None
-        if not title or (len(parts) > 2 and parts[2] and (amount is None or not is_exact(amount, currency))):
-            form.errors["milestones"] = _("Line %(n)s: write “date ; milestone ; amount”, for example "
-                                          "“2027-03-01 ; Pump installed ; 4500” (date and amount optional).",
-                                          n=number)
+        message = _("Line %(n)s: write “date ; milestone ; amount”, for example “2027-03-01 ; Pump installed ; 4500” "
+                    "(date and amount optional).", n=number)
+        raw_amount = parts[2] if title and len(parts) > 2 else ""
+        amount = _amount(raw_amount, currency, "milestones", form, message, number) if raw_amount else None
+        if not title or "milestones" in form.errors:
+            form.errors.setdefault("milestones", message)
             return
         form.milestones.append((title[:200], due, amount))
 

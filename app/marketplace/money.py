@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from app.numbers import parse_decimal
 from basics.pegs import EUR_PEGS, convert_at_peg
 
 # Goals are in euros by default; CFA francs are exact through the peg, so the two-approval threshold
@@ -11,10 +12,21 @@ from basics.pegs import EUR_PEGS, convert_at_peg
 LISTING_CURRENCIES = ("EUR", "XOF", "XAF")
 ZERO_DECIMAL = frozenset({"XOF", "XAF"})
 CFA = ("XOF", "XAF")
+# The largest goal, pledge or payout a form takes: far above any project here, far below the columns' 10^18.
+CEILING = {"EUR": Decimal(10_000_000), "XOF": Decimal(6_500_000_000), "XAF": Decimal(6_500_000_000)}
 
 
 def places(currency: str) -> Decimal:
     return Decimal(1) if currency in ZERO_DECIMAL else Decimal("0.01")
+
+
+def read_amount(raw: object, currency: str, *, field: str, maximum: Decimal | None = None,
+                invalid: str | None = None) -> Decimal:
+    """An amount of `currency` typed in a form: whole francs CFA, euro cents, at most CEILING (or `maximum`)."""
+    unit = places(currency)
+    ceiling = CEILING.get(currency, CEILING["EUR"])
+    return parse_decimal(raw, field=field, places=0 if unit == 1 else 2, minimum=unit, currency=currency,
+                         maximum=ceiling if maximum is None else min(maximum, ceiling), invalid=invalid)
 
 
 def quantize(amount: Decimal, currency: str) -> Decimal:

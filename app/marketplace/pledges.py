@@ -9,14 +9,14 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app.errors import BadInput, Conflict, Forbidden
 from app.i18n import _
-from app.marketplace.money import is_exact
+from app.marketplace.money import is_exact, read_amount
 from app.models import Listing, ListingState, Pledge, PledgeMethod, PledgeState, User
 from app.models.base import aware, utcnow
 from app.models.billing import SECURED_STATES
@@ -30,14 +30,8 @@ def new_reference() -> str:
     return "P-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
 
 
-def parse_amount(raw: str) -> Decimal:
-    try:
-        amount = Decimal(raw.strip().replace("\u00a0", "").replace(" ", "").replace(",", "."))
-    except InvalidOperation:
-        raise BadInput(_("Please enter an amount, for example 50."), field="amount") from None
-    if not amount.is_finite():
-        raise BadInput(_("Please enter an amount, for example 50."), field="amount")
-    return amount
+def parse_amount(raw: str, currency: str) -> Decimal:
+    return read_amount(raw, currency, field="amount", invalid=_("Please enter an amount, for example 50."))
 
 
 def create(session: Session, listing: Listing, member: User, amount: Decimal, method: PledgeMethod,

@@ -126,7 +126,8 @@ class ProjectController(Controller):
         gateway = BillingGateway.from_settings(settings)
         method = PledgeMethod.stripe if data.get("method") == "card" and gateway else PledgeMethod.manual
         try:
-            pledge = pledges.create(db, listing, me, pledges.parse_amount(data.get("amount", "")), method)
+            amount = pledges.parse_amount(data.get("amount", ""), listing.currency)
+            pledge = pledges.create(db, listing, me, amount, method)
         except DomainError as exc:
             db.rollback()
             return project_page(db, listing, me, settings, errors_of(exc), data, exc.status_code)

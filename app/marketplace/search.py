@@ -13,7 +13,9 @@ from sqlalchemy.orm import defer
 from sqlalchemy.sql import operators
 from sqlmodel import Session, col, select
 
+from app.errors import BadInput
 from app.models import FundingModel, Listing, ListingState, Sector
+from app.numbers import parse_page
 
 S = ListingState
 PAGE_SIZE = 12
@@ -45,7 +47,10 @@ class BrowseQuery:
     def from_params(cls, params: dict[str, str]) -> BrowseQuery:
         """Unknown values fall back to the defaults: a hand-edited URL still shows something sensible."""
         country = (params.get("country") or "").upper()[:2]
-        page = params.get("page") or "1"
+        try:
+            page = parse_page(params.get("page"))
+        except BadInput:
+            page = 1
         return cls(
             country=country if country.isalpha() and len(country) == 2 else "",
             sector=params.get("sector", "") if params.get("sector") in Sector.__members__ else "",
@@ -53,7 +58,7 @@ class BrowseQuery:
             status=params.get("status", "open") if params.get("status") in STATUSES else "open",
             q=(params.get("q") or "").strip()[:100],
             sort=params.get("sort", "newest") if params.get("sort") in SORTS else "newest",
-            page=max(1, min(int(page), 10_000)) if page.isdigit() else 1,
+            page=page,
         )
 
     def params(self, **changes: Any) -> dict[str, str]:

@@ -57,8 +57,8 @@ def test_pledge_rules(session, settings, people):
     with pytest.raises(Forbidden):
         pledges.create(session, listing, people["promoter"], Decimal("50"), PledgeMethod.manual)
     with pytest.raises(BadInput):
-        pledges.parse_amount("dix euros")
-    assert pledges.parse_amount("1 234,50") == Decimal("1234.50")
+        pledges.parse_amount("dix euros", "EUR")
+    assert pledges.parse_amount("1 234,50", "EUR") == Decimal("1234.50")
 
 
 def test_cancel_until_48_hours_before_the_deadline(session, settings, people):
