@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -42,6 +43,39 @@ class BadInput(DomainError):
     status_code = 400
 
 
+# Never sent back into a re-rendered form: secrets, and the token the page renders afresh.
+_NOT_ECHOED = ("password", "_csrf_token")
+
+
+class FormError(DomainError):
+    """A refused form: the error mapper re-renders `template` (``"pledge"`` means ``pages/pledge.html``)
+    as HTML with each message beside its field (`errors`, keyed by field name, ``"form"`` for the whole
+    form), the values the person entered (`form`) and the page's other `context`, under `status`.
+
+    Handlers raise it instead of building the error page themselves, so every refused form of the app
+    answers the same way: HTML for browsers, ``{status, error, field, errors}`` for JSON clients.
+    """
+
+    def __init__(self, template: str, errors: Mapping[str, str], *, form: Mapping[str, Any] | None = None,
+                 context: Mapping[str, Any] | None = None, status: int = 400) -> None:
+        field, message = next(iter(errors.items())) if errors else ("form", "")
+        super().__init__(message, field=None if field == "form" else field)
+        self.template = template if "/" in template else f"pages/{template}.html"
+        self.errors = dict(errors)
+        self.form = {k: v for k, v in (form or {}).items() if not any(word in k for word in _NOT_ECHOED)}
+        self.context = dict(context or {})
+        self.status_code = status
+
+    @classmethod
+    def of(cls, exc: DomainError, template: str, *, form: Mapping[str, Any] | None = None,
+           context: Mapping[str, Any] | None = None) -> FormError:
+        """The domain error `exc`, shown beside its field of the form in `template`, with its own status."""
+        if isinstance(exc, FormError):
+            return exc
+        return cls(template, {exc.field or "form": exc.message}, form=form, context=context,
+                   status=exc.status_code)
+
+
 def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or (
         "application/json" in request.headers.get("accept", "") and "text/html" not in
@@ -61,7 +95,17 @@ def _page(request: Request, status: int, message: str) -> Response[Any]:
     titles = {403: _("Access refused"), 404: _("Page not found"), 500: _("Something went wrong")}
     title = titles.get(status, _("Request not understood"))
     return Template("pages/error.html", context={"status": status, "title": title, "message": message},
-                    status_code=status)  # type: ignore[return-value]
+                    status_code=status, media_type=MediaType.HTML)  # type: ignore[return-value]
+
+
+def form_error_handler(request: Request, exc: FormError) -> Response[Any]:
+    current_locale.set(request.scope.get("state", {}).get("locale") or detect_locale(request.scope))
+    if _wants_json(request):
+        return Response({"status": exc.status_code, "error": exc.message, "field": exc.field, "errors": exc.errors},
+                        status_code=exc.status_code, media_type=MediaType.JSON)
+    context = {**exc.context, "form": exc.form, "errors": exc.errors}
+    return Template(exc.template, context=context, status_code=exc.status_code,  # type: ignore[return-value]
+                    media_type=MediaType.HTML)
 
 
 def domain_error_handler(request: Request, exc: DomainError) -> Response[Any]:
@@ -99,6 +143,7 @@ def server_error_handler(request: Request, exc: Exception) -> Response[Any]:
 
 
 exception_handlers: dict[Any, Any] = {
+    FormError: form_error_handler,
     DomainError: domain_error_handler,
     HTTPException: http_error_handler,
     Exception: server_error_handler,

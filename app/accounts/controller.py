@@ -15,7 +15,7 @@ from sqlmodel import Session
 from app.accounts import service
 from app.accounts.guards import requires_login
 from app.accounts.ratelimit import LoginThrottle
-from app.errors import DomainError
+from app.errors import DomainError, FormError
 from app.flash import flash
 from app.i18n import _, current_locale
 from app.models import User
@@ -38,12 +38,15 @@ def _client(request: Request[Any, Any, Any]) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def _form_page(name: str, form: dict[str, str], error: DomainError | None = None,
-               status: int = 200, **extra: Any) -> Template:
-    errors = {error.field or "form": error.message} if error else {}
-    safe_form = {k: v for k, v in form.items() if "password" not in k and k != "_csrf_token"}
-    return Template(f"pages/{name}.html", context={"form": safe_form, "errors": errors, **extra},
-                    status_code=status)
+def _form_page(name: str, form: dict[str, str], **extra: Any) -> Template:
+    return Template(f"pages/{name}.html", context={"form": form, "errors": {}, **extra})
+
+
+def _refused(name: str, form: dict[str, str], error: DomainError, status: int = 400, **extra: Any) -> FormError:
+    """The form `name` again with the error beside its field; passwords are never sent back."""
+    refusal = FormError.of(error, name, form=form, context=extra)
+    refusal.status_code = status
+    return refusal
 
 
 class AccountController(Controller):
@@ -53,7 +56,7 @@ class AccountController(Controller):
 
     @post("/register", sync_to_thread=True)
     def register(self, request: Request[Any, Any, Any], data: Form, db: Session,
-                 settings: Settings) -> Template | Redirect:
+                 settings: Settings) -> Redirect:
         try:
             user = service.register(db, data.get("email", ""), data.get("password", ""),
                                     data.get("role", "member"), data.get("display_name", ""),
@@ -61,7 +64,7 @@ class AccountController(Controller):
             db.commit()
         except DomainError as exc:
             db.rollback()
-            return _form_page("register", data, exc, status=400)
+            raise _refused("register", data, exc) from exc
         flash(request, _("Welcome! We have sent a confirmation link to %(email)s.", email=user.email))
         request.set_session({"uid": user.id})
         return Redirect("/account")
@@ -84,20 +87,19 @@ class AccountController(Controller):
 
     @post("/login")
     async def login(self, request: Request[Any, Any, Any], data: Form, db: Session,
-                    settings: Settings) -> Template | Redirect:
+                    settings: Settings) -> Redirect:
         email, password = data.get("email", ""), data.get("password", "")
         target = safe_next(data.get("next"))
         throttle = LoginThrottle(request.app.stores.get("ratelimit"), settings.login_max_failures,
                                  settings.login_window_seconds)
         if await throttle.blocked(email, _client(request)):
             error = DomainError(_("Too many failed attempts. Please wait 15 minutes or reset your password."))
-            return _form_page("login", data, error, status=429, next=target)
+            raise _refused("login", data, error, status=429, next=target)
         user = await anyio.to_thread.run_sync(service.authenticate, db, email, password)
         await anyio.to_thread.run_sync(db.commit)  # a rehashed password is kept
         if user is None:
             await throttle.failed(email, _client(request))
-            return _form_page("login", data, DomainError(_("Wrong e-mail address or password.")),
-                              status=400, next=target)
+            raise _refused("login", data, DomainError(_("Wrong e-mail address or password.")), next=target)
         await throttle.succeeded(email, _client(request))
         request.clear_session()
         request.set_session({"uid": user.id})
@@ -124,13 +126,13 @@ class AccountController(Controller):
         return _form_page("password_reset", {"token": token})
 
     @post("/password/reset", sync_to_thread=True)
-    def reset(self, request: Request[Any, Any, Any], data: Form, db: Session) -> Template | Redirect:
+    def reset(self, request: Request[Any, Any, Any], data: Form, db: Session) -> Redirect:
         try:
             service.reset_password(db, data.get("token", ""), data.get("password", ""))
             db.commit()
         except DomainError as exc:
             db.rollback()
-            return _form_page("password_reset", data, exc, status=400)
+            raise _refused("password_reset", data, exc) from exc
         flash(request, _("Your password is changed. You can log in now."), "success")
         return Redirect("/login")
 

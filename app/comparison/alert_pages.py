@@ -11,7 +11,7 @@ from litestar.response import Redirect, Template
 from sqlmodel import Session
 
 from app.comparison import alerts
-from app.errors import DomainError
+from app.errors import DomainError, FormError
 from app.flash import flash
 from app.i18n import _
 from app.numbers import parse_id
@@ -25,7 +25,7 @@ class AlertPages(Controller):
 
     @post("/", sync_to_thread=True)
     def subscribe(self, request: Request[Any, Any, Any], data: Form, db: Session,
-                  settings: Settings) -> Redirect | Template:
+                  settings: Settings) -> Redirect:
         back = f"/?from={data.get('from', '')}&to={data.get('to', '')}&amount={data.get('amount', '')}"
         try:
             alerts.subscribe(db, settings, email=data.get("email", ""), source=data.get("from", ""),
@@ -34,8 +34,7 @@ class AlertPages(Controller):
             db.commit()
         except DomainError as exc:
             db.rollback()
-            return Template("pages/alert_form.html", status_code=400,
-                            context={"form": data, "errors": {exc.field or "form": exc.message}, "back": back})
+            raise FormError.of(exc, "alert_form", form=data, context={"back": back}) from exc
         flash(request, _("Almost done: open the link we have sent to %(email)s to start the alert.",
                          email=data.get("email", "")), "success")
         return Redirect(back)

@@ -7,7 +7,10 @@ import json
 from sqlmodel import Session, col, select
 
 from app.i18n import N_, _
-from app.models import ChecklistItem, ChecklistStatus, Listing
+from app.models import ChecklistItem, ChecklistStatus, Listing, User
+from app.models.base import utcnow
+
+NOTE_MAX = 2000
 
 # Codes are stable (they are stored and chained into the audit trail); labels are translated at display.
 ITEMS: dict[str, str] = {
@@ -52,3 +55,19 @@ def blocking_items(items: list[ChecklistItem]) -> list[ChecklistItem]:
     """Items that stop an approval: anything not passed, and waivers without a note."""
     return [i for i in items if not (i.status == ChecklistStatus.passed.value or
                                      (i.status == ChecklistStatus.waived.value and i.note.strip()))]
+
+
+def save(session: Session, listing: Listing, staff: User, data: dict[str, str]) -> dict[str, str]:
+    """Apply the checklist form; the errors (by field) if a waiver lacks its note, nothing saved then."""
+    statuses = {s.value for s in ChecklistStatus}
+    errors: dict[str, str] = {}
+    for item in items_for(session, listing):
+        status = data.get(f"status_{item.code}", item.status)
+        if status in statuses:
+            item.status = status
+        item.note = data.get(f"note_{item.code}", item.note).strip()[:NOTE_MAX]
+        if item.status == ChecklistStatus.waived.value and not item.note:
+            errors[f"note_{item.code}"] = _("A waived item needs a note saying why: %(item)s.", item=label(item.code))
+        item.updated_by, item.updated_at = staff.id, utcnow()
+        session.add(item)
+    return errors

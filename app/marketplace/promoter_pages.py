@@ -11,12 +11,12 @@ from litestar.response import Redirect, Template
 from sqlmodel import Session, col, select
 
 from app.accounts.guards import promoter_only
-from app.errors import DomainError
+from app.errors import DomainError, FormError
 from app.flash import flash
 from app.i18n import _
 from app.marketplace import documents, listings, vetting
 from app.marketplace.labels import DOCUMENT_KINDS
-from app.marketplace.web import Form, Upload, errors_of, page, signed_in
+from app.marketplace.web import Form, Upload, page, signed_in
 from app.models import AuditEntry, FundingModel, Listing, ListingState, ProjectUpdate, Sector, User
 from app.settings import Settings
 
@@ -24,23 +24,34 @@ UPDATE_STATES = {ListingState.published.value, ListingState.funded.value, Listin
                  ListingState.completed.value}
 
 
-def _form_page(form: dict[str, str], errors: dict[str, str], listing: Listing | None = None,
-               status: int = 200) -> Template:
-    return page("listing_form", status, form=form, errors=errors, listing=listing, countries=listings.country_choices(),
-                sectors=list(Sector.__members__), models=list(FundingModel.__members__))
+def _form_context(listing: Listing | None = None) -> dict[str, Any]:
+    return {"listing": listing, "countries": listings.country_choices(), "sectors": list(Sector.__members__),
+            "models": list(FundingModel.__members__)}
 
 
-def overview(db: Session, listing: Listing, errors: dict[str, str] | None = None, status: int = 200,
-             **extra: Any) -> Template:
+def _form_page(form: dict[str, str], listing: Listing | None = None) -> Template:
+    return page("listing_form", form=form, errors={}, **_form_context(listing))
+
+
+def _refused_form(data: dict[str, str], errors: dict[str, str], listing: Listing | None = None) -> FormError:
+    return FormError("listing_form", errors, form=data, context=_form_context(listing))
+
+
+def overview_context(db: Session, listing: Listing) -> dict[str, Any]:
     comments = db.exec(select(AuditEntry).where(AuditEntry.listing_id == listing.id, AuditEntry.reason != "")
                        .order_by(col(AuditEntry.id).desc())).all()
     updates = db.exec(select(ProjectUpdate).where(ProjectUpdate.listing_id == listing.id)
                       .order_by(col(ProjectUpdate.id).desc())).all()
-    return page("my_listing", status, listing=listing, comments=comments, updates=updates,
-                documents=documents.for_listing(db, listing),
+    return dict(listing=listing, comments=comments, updates=updates, documents=documents.for_listing(db, listing),
                 kinds=[(code, _(words)) for code, words in DOCUMENT_KINDS.items()],
-                editable=listing.state in vetting.EDITABLE, can_update=listing.state in UPDATE_STATES,
-                errors=errors or {}, form=extra.pop("form", {}), **extra)
+                editable=listing.state in vetting.EDITABLE,
+                can_update=listing.state in UPDATE_STATES)
+
+
+def _refused(db: Session, listing_id: int, me: User, exc: DomainError, form: dict[str, Any] | None = None) -> FormError:
+    """The promoter's overview page again, after a rollback, with the error beside its field."""
+    db.rollback()
+    return FormError.of(exc, "my_listing", form=form, context=overview_context(db, listings.owned(db, listing_id, me)))
 
 
 class PromoterController(Controller):
@@ -53,13 +64,13 @@ class PromoterController(Controller):
 
     @get("/new", sync_to_thread=False)
     def new(self) -> Template:
-        return _form_page({"currency": "EUR", "funding_model": "all_or_nothing", "campaign_days": "45"}, {})
+        return _form_page({"currency": "EUR", "funding_model": "all_or_nothing", "campaign_days": "45"})
 
     @post("/new", sync_to_thread=True)
-    def create(self, request: Request[Any, Any, Any], data: Form, db: Session, user: User | None) -> Any:
+    def create(self, request: Request[Any, Any, Any], data: Form, db: Session, user: User | None) -> Redirect:
         form = listings.read_form(data)
         if form.errors:
-            return _form_page(data, form.errors, status=400)
+            raise _refused_form(data, form.errors)
         me = signed_in(user)
         assert me.id is not None
         listing = listings.apply_form(db, Listing(promoter_id=me.id, slug="", title="", country="SN",
@@ -71,22 +82,23 @@ class PromoterController(Controller):
 
     @get("/{listing_id:int}", sync_to_thread=True)
     def show(self, listing_id: int, db: Session, user: User | None) -> Template:
-        return overview(db, listings.owned(db, listing_id, signed_in(user)))
+        return page("my_listing", errors={}, form={},
+                    **overview_context(db, listings.owned(db, listing_id, signed_in(user))))
 
     @get("/{listing_id:int}/edit", sync_to_thread=True)
     def edit(self, listing_id: int, db: Session, user: User | None) -> Template:
         listing = listings.owned(db, listing_id, signed_in(user))
         listings.require_editable(listing)
-        return _form_page(listings.form_values(db, listing), {}, listing)
+        return _form_page(listings.form_values(db, listing), listing)
 
     @post("/{listing_id:int}/edit", sync_to_thread=True)
     def update(self, request: Request[Any, Any, Any], listing_id: int, data: Form, db: Session,
-               user: User | None) -> Any:
+               user: User | None) -> Redirect:
         listing = listings.owned(db, listing_id, signed_in(user))
         listings.require_editable(listing)
         form = listings.read_form(data)
         if form.errors:
-            return _form_page(data, form.errors, listing, status=400)
+            raise _refused_form(data, form.errors, listing)
         listings.apply_form(db, listing, form)
         db.commit()
         flash(request, _("Your changes are saved."), "success")
@@ -94,7 +106,7 @@ class PromoterController(Controller):
 
     @post("/{listing_id:int}/documents", sync_to_thread=True, request_max_body_size=12 * 1024 * 1024)
     def upload(self, request: Request[Any, Any, Any], listing_id: int, data: Upload, db: Session,
-               user: User | None, settings: Settings) -> Any:
+               user: User | None, settings: Settings) -> Redirect:
         me = signed_in(user)
         listing = listings.owned(db, listing_id, me)
         listings.require_editable(listing)
@@ -104,28 +116,26 @@ class PromoterController(Controller):
             documents.store(db, settings, listing, me, str(data.get("kind", "")),
                             getattr(upload, "filename", "") or "", content)
         except DomainError as exc:
-            db.rollback()
-            return overview(db, listing, errors_of(exc), 400, form={"kind": data.get("kind", "")})
+            raise _refused(db, listing_id, me, exc, form={"kind": data.get("kind", "")}) from exc
         db.commit()
         flash(request, _("The document is uploaded."), "success")
         return Redirect(f"/my/listings/{listing.id}")
 
     @post("/{listing_id:int}/submit", sync_to_thread=True)
-    def submit(self, request: Request[Any, Any, Any], listing_id: int, db: Session, user: User | None) -> Any:
+    def submit(self, request: Request[Any, Any, Any], listing_id: int, db: Session, user: User | None) -> Redirect:
         me = signed_in(user)
         listing = vetting.lock(db, listings.owned(db, listing_id, me).id or 0)
         try:
             vetting.submit(db, listing, me)
         except DomainError as exc:
-            db.rollback()
-            return overview(db, listings.owned(db, listing_id, me), errors_of(exc), exc.status_code)
+            raise _refused(db, listing_id, me, exc) from exc
         db.commit()
         flash(request, _("Your project is submitted. Programme staff will review it."), "success")
         return Redirect(f"/my/listings/{listing.id}")
 
     @post("/{listing_id:int}/updates", sync_to_thread=True)
     def post_update(self, request: Request[Any, Any, Any], listing_id: int, data: Form, db: Session,
-                    user: User | None) -> Any:
+                    user: User | None) -> Redirect:
         me = signed_in(user)
         listing = listings.owned(db, listing_id, me)
         title, body = data.get("title", "").strip(), data.get("body", "").strip()
@@ -137,7 +147,7 @@ class PromoterController(Controller):
         if not body:
             errors["body"] = _("Please write the update.")
         if errors:
-            return overview(db, listing, errors, 400, form=data)
+            raise FormError("my_listing", errors, form=data, context=overview_context(db, listing))
         assert listing.id is not None and me.id is not None
         db.add(ProjectUpdate(listing_id=listing.id, author_id=me.id, title=title[:200], body=body))
         db.commit()

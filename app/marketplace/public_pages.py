@@ -16,12 +16,12 @@ from sqlmodel import Session, col, select
 from app.accounts.guards import requires_login
 from app.billing.gateway import BillingError, BillingGateway
 from app.cache import VersionedCache
-from app.errors import DomainError, NotFound
+from app.errors import DomainError, FormError, NotFound
 from app.flash import flash
 from app.i18n import _, current_locale
 from app.marketplace import disbursements, documents, listings, pledges, search
 from app.marketplace.money import equivalent
-from app.marketplace.web import Form, errors_of, is_htmx, page, signed_in
+from app.marketplace.web import Form, is_htmx, page, signed_in
 from app.models import (
     Country,
     FundingModel,
@@ -60,9 +60,8 @@ def render_results(engine: Engine, env: Environment, query: search.BrowseQuery) 
             query=query, results=results, country_names=dict(listings.country_choices()))
 
 
-def project_page(db: Session, listing: Listing, user: User | None, settings: Settings,
-                 errors: dict[str, str] | None = None, form: dict[str, str] | None = None,
-                 status: int = 200) -> Template:
+def project_context(db: Session, listing: Listing, user: User | None, settings: Settings) -> dict[str, Any]:
+    """What the project page shows (its pledge form re-rendered with errors uses the same)."""
     country = db.get(Country, listing.country)
     deadline = aware(listing.deadline)
     days_left = max(0, (deadline - utcnow()).days) if deadline else None
@@ -71,13 +70,13 @@ def project_page(db: Session, listing: Listing, user: User | None, settings: Set
     files = documents.for_listing(db, listing)
     updates = db.exec(select(ProjectUpdate).where(ProjectUpdate.listing_id == listing.id)
                       .order_by(col(ProjectUpdate.id).desc())).all()
-    return page("project", status, listing=listing, country=country.name(current_locale.get()) if country else "",
+    return dict(listing=listing, country=country.name(current_locale.get()) if country else "",
                 goal_equivalent=equivalent(listing.goal, listing.currency, country.currency if country else None),
                 days_left=days_left, budget=listings.budget_of(db, listing),
                 milestones=listings.milestones_of(db, listing), updates=updates,
                 ledger=disbursements.ledger(db, listing), photos=[d for d in files if d.kind == "photo"],
                 promoter=db.get(User, listing.promoter_id), my_pledges=mine,
-                card_payments=bool(settings.stripe_secret_key), errors=errors or {}, form=form or {},
+                card_payments=bool(settings.stripe_secret_key), errors={}, form={},
                 is_insider=documents.may_read(user, listing), viewer=user)
 
 
@@ -114,11 +113,11 @@ class ProjectController(Controller):
             # Promoters and staff may preview a project before it is public; others see nothing.
             if listing is None or not documents.may_read(user, listing):
                 raise NotFound(_("We could not find this project."))
-        return project_page(db, listing, user, settings)
+        return page("project", **project_context(db, listing, user, settings))
 
     @post("/projects/{slug:str}/pledge", guards=[requires_login], sync_to_thread=True)
     def pledge(self, request: Request[Any, Any, Any], slug: str, data: Form, db: Session, user: User | None,
-               settings: Settings) -> Any:
+               settings: Settings) -> Redirect:
         me = signed_in(user)
         listing = search.public_by_slug(db, slug)
         if listing is None:
@@ -130,7 +129,7 @@ class ProjectController(Controller):
             pledge = pledges.create(db, listing, me, amount, method)
         except DomainError as exc:
             db.rollback()
-            return project_page(db, listing, me, settings, errors_of(exc), data, exc.status_code)
+            raise FormError.of(exc, "project", form=data, context=project_context(db, listing, me, settings)) from exc
         db.commit()
         if method == PledgeMethod.manual or gateway is None:
             flash(request, _("Thank you! Your promise to pay is recorded. Please send the payment with reference "

@@ -11,11 +11,11 @@ from sqlmodel import Session, col, func, select
 
 from app.accounts.guards import staff_only
 from app.billing.gateway import BillingGateway
-from app.errors import DomainError, NotFound
+from app.errors import DomainError, FormError, NotFound
 from app.flash import flash
 from app.i18n import _
 from app.marketplace import checklist, disbursements, documents, exports, listings, pledges, vetting
-from app.marketplace.web import Form, errors_of, page, signed_in
+from app.marketplace.web import Form, page, signed_in
 from app.models import (
     Approval,
     AuditEntry,
@@ -25,27 +25,34 @@ from app.models import (
     PledgeState,
     User,
 )
-from app.models.base import utcnow
 from app.settings import Settings
 
 QUEUES = ("submitted", "changes_requested", "approved", "published", "funded", "disbursing", "all")
 
 
-def review(db: Session, listing: Listing, settings: Settings, errors: dict[str, str] | None = None,
-           status: int = 200, form: dict[str, str] | None = None) -> Template:
+def review_context(db: Session, listing: Listing, settings: Settings) -> dict[str, Any]:
+    """What the review page shows; a refused decision re-renders it with the same."""
     trail = db.exec(select(AuditEntry, User).outerjoin(User, col(User.id) == col(AuditEntry.actor_id))
                     .where(AuditEntry.listing_id == listing.id).order_by(col(AuditEntry.id))).all()
     approvals = db.exec(select(Approval, User).join(User, col(User.id) == col(Approval.staff_id)).where(
         Approval.listing_id == listing.id, Approval.submission_round == listing.submission_round)).all()
     backers = db.exec(select(Pledge, User).join(User, col(User.id) == col(Pledge.member_id))
                       .where(Pledge.listing_id == listing.id).order_by(col(Pledge.id))).all()
-    return page("staff_listing", status, listing=listing, promoter=db.get(User, listing.promoter_id),
+    return dict(listing=listing, promoter=db.get(User, listing.promoter_id),
                 budget=listings.budget_of(db, listing), milestones=listings.milestones_of(db, listing),
                 documents=documents.for_listing(db, listing), checklist=checklist.items_for(db, listing),
                 checklist_labels=checklist.ITEMS, statuses=[s.value for s in ChecklistStatus], trail=trail,
                 approvals=approvals, approvals_needed=vetting.approvals_needed(listing, settings), backers=backers,
-                ledger=disbursements.ledger(db, listing), collected=disbursements.collected(db, listing),
-                errors=errors or {}, form=form or {})
+                ledger=disbursements.ledger(db, listing), collected=disbursements.collected(db, listing))
+
+
+def refused(db: Session, listing_id: int, settings: Settings, exc: DomainError,
+            form: dict[str, str] | None = None) -> FormError:
+    """The review page again, after a rollback, with the refusal beside the field it concerns."""
+    db.rollback()
+    fresh = db.get(Listing, listing_id)
+    assert fresh is not None
+    return FormError.of(exc, "staff_listing", form=form, context=review_context(db, fresh, settings))
 
 
 class StaffListingController(Controller):
@@ -68,36 +75,34 @@ class StaffListingController(Controller):
         listing = db.get(Listing, listing_id)
         if listing is None:
             raise NotFound(_("We could not find this project."))
-        return review(db, listing, settings)
+        return page("staff_listing", errors={}, form={}, **review_context(db, listing, settings))
 
     @post("/listings/{listing_id:int}/checklist", sync_to_thread=True)
     def save_checklist(self, request: Request[Any, Any, Any], listing_id: int, data: Form, db: Session,
-                       user: User | None) -> Redirect:
+                       user: User | None, settings: Settings) -> Redirect:
         listing = vetting.lock(db, listing_id)
-        for item in checklist.items_for(db, listing):
-            status = data.get(f"status_{item.code}", item.status)
-            if status in {s.value for s in ChecklistStatus}:
-                item.status = status
-            item.note = data.get(f"note_{item.code}", item.note).strip()
-            item.updated_by, item.updated_at = signed_in(user).id, utcnow()
-            db.add(item)
+        errors = checklist.save(db, listing, signed_in(user), data)
+        if errors:
+            db.rollback()
+            fresh = db.get(Listing, listing_id)
+            assert fresh is not None
+            # The page shows what the person entered, not what is stored, so nothing typed is lost.
+            context = review_context(db, fresh, settings)
+            raise FormError("staff_listing", errors, form=data | {"_action": "checklist"}, context=context)
         db.commit()
         flash(request, _("The checklist is saved."), "success")
         return Redirect(f"/staff/listings/{listing_id}#checklist")
 
     @post("/listings/{listing_id:int}/{action:str}", sync_to_thread=True)
     def act(self, request: Request[Any, Any, Any], listing_id: int, action: str, data: Form, db: Session,
-            user: User | None, settings: Settings) -> Any:
+            user: User | None, settings: Settings) -> Redirect:
         me = signed_in(user)
         listing = vetting.lock(db, listing_id)
         reason = data.get("reason", "")
         try:
             message = self._do(db, listing, me, action, reason, data, settings)
         except DomainError as exc:
-            db.rollback()
-            fresh = db.get(Listing, listing_id)
-            assert fresh is not None
-            return review(db, fresh, settings, errors_of(exc), exc.status_code, form=data | {"_action": action})
+            raise refused(db, listing_id, settings, exc, form=data | {"_action": action}) from exc
         db.commit()
         flash(request, message, "success")
         return Redirect(f"/staff/listings/{listing_id}")

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Request
+from litestar import MediaType, Request
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Template
 
-from app.errors import DomainError
 from app.models import User
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -21,11 +20,8 @@ def is_htmx(request: Request[Any, Any, Any]) -> bool:
 
 
 def page(name: str, status: int = 200, **context: Any) -> Template:
-    return Template(f"pages/{name}.html", context=context, status_code=status)
-
-
-def errors_of(exc: DomainError) -> dict[str, str]:
-    return {exc.field or "form": exc.message}
+    # Always HTML, whatever the handler's return annotation would make Litestar guess.
+    return Template(f"pages/{name}.html", context=context, status_code=status, media_type=MediaType.HTML)
 
 
 def signed_in(user: User | None) -> User:
