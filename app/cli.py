@@ -80,16 +80,52 @@ def demo_load(if_empty: bool) -> None:
 
 
 @main.command("run")
-@click.option("--host", default=None)
-@click.option("--port", type=int, default=None)
-@click.option("--workers", type=int, default=1)
-def run(host: str | None, port: int | None, workers: int) -> None:
-    """Serve the web application (with the scheduler inside when SCHEDULER_ENABLED and one worker)."""
-    import uvicorn
+@click.option("--host", default=None, help="Default: HOST (127.0.0.1).")
+@click.option("--port", type=int, default=None, help="The first worker's port; default: PORT (8000).")
+@click.option("--workers", type=int, default=None,
+              help="Web processes on consecutive ports from --port; default: WEB_WORKERS (1).")
+def run(host: str | None, port: int | None, workers: int | None) -> None:
+    """Serve the web application: one process, or N on consecutive ports for nginx to balance.
+
+    Each worker runs the scheduler inside when SCHEDULER_ENABLED (one runner across processes, by
+    the database lock); with several workers, prefer SCHEDULER_ENABLED=false and `passerelle scheduler`.
+    """
+    from app.workers import serve_one, supervise, worker_ports
 
     settings = get_settings()
-    uvicorn.run("app.asgi:app", host=host or settings.host, port=port or settings.port,
-                workers=workers, proxy_headers=True, log_level="info")
+    try:
+        ports = worker_ports(port or settings.port, workers or settings.web_workers)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    if len(ports) == 1:
+        serve_one(host or settings.host, ports[0], settings.forwarded_allow_ips, settings.web_access_log)
+    else:
+        sys.exit(supervise(host or settings.host, ports))
+
+
+@main.command("nginx-site")
+@click.option("--workers", type=int, default=None, help="Default: WEB_WORKERS.")
+@click.option("--port", type=int, default=None, help="The first worker's port; default: PORT.")
+@click.option("--listen", default="80", show_default=True, help="nginx's listen address (port, or host:port).")
+@click.option("--server-name", default="_", show_default=True)
+@click.option("--static-root", type=click.Path(file_okay=False), default=None,
+              help="The app's static folder as the nginx host sees it; default: this checkout's.")
+@click.option("--access-log", default="/var/log/nginx/passerelle.access.log", show_default=True)
+def nginx_site(workers: int | None, port: int | None, listen: str, server_name: str, static_root: str | None,
+               access_log: str) -> None:
+    """Print the nginx site (upstreams, static files, forwarded headers) for this many workers."""
+    from pathlib import Path
+
+    from app.nginx import SiteOptions, render_site
+    from app.settings import PROJECT_ROOT
+    from app.workers import worker_ports
+
+    settings = get_settings()
+    options = SiteOptions(ports=worker_ports(port or settings.port, workers or settings.web_workers),
+                          listen=listen, server_name=server_name,
+                          static_root=Path(static_root) if static_root else PROJECT_ROOT / "app" / "static",
+                          access_log=access_log)
+    click.echo(render_site(options), nl=False)
 
 
 @main.command("scheduler")

@@ -40,7 +40,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     engine = get_engine(settings.database_url)
     alerts.register_hooks()  # the data path's after-load hooks this app needs (the in-app scheduler loads)
-    stores = {name: make_store(name, engine, settings.redis_url) for name in ("sessions", "ratelimit")}
+    stores = {name: make_store(name, engine, settings.redis_url, settings.redis_key_prefix)
+              for name in ("sessions", "ratelimit")}
     csrf = CSRFConfig(secret=settings.secret_key, cookie_name="csrftoken", header_name="x-csrftoken",
                       cookie_samesite="lax", cookie_secure=settings.production, exclude=CSRF_EXEMPT)
     static = create_static_files_router(path="/static", directories=[PROJECT_ROOT / "app" / "static"],

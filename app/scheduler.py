@@ -31,7 +31,9 @@ from app.settings import Settings
 
 log = logging.getLogger(__name__)
 LOCK_NAME = "passerelle-scheduler"
-ADVISORY_KEY = 0x50617373  # "Pass": one application-wide key for the runner
+ADVISORY_KEY = 0x50617373  # "Pass": the runner's key, paired with the schema's (below)
+# Two deployments (or test runs) in different schemas of one database must not wait for each other.
+LOCK_ARGS = "CAST(:key AS integer), hashtext(current_schema())"
 Job = tuple[str, Callable[[], Any], int]  # (id, function, interval in seconds)
 
 
@@ -55,7 +57,7 @@ class AdvisoryLock:
                 self._conn.execute(text("SELECT 1"))  # the lock lives exactly as long as this connection
                 return True
             conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-            if conn.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_KEY}).scalar():
+            if conn.execute(text(f"SELECT pg_try_advisory_lock({LOCK_ARGS})"), {"key": ADVISORY_KEY}).scalar():
                 self._conn = conn
                 return True
             conn.close()
@@ -67,7 +69,7 @@ class AdvisoryLock:
     def release(self) -> None:
         if self._conn is not None:
             try:
-                self._conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_KEY})
+                self._conn.execute(text(f"SELECT pg_advisory_unlock({LOCK_ARGS})"), {"key": ADVISORY_KEY})
             except DBAPIError:
                 pass
             self._drop()

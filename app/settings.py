@@ -21,10 +21,18 @@ class Settings(BaseSettings):
     passerelle_env: str = Field("development", description="development | test | production")
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'passerelle.sqlite3'}"
     redis_url: str | None = None
+    # Every Redis key starts with this: several deployments (or a test run) can share one Redis.
+    redis_key_prefix: str = "passerelle"
     secret_key: str = DEV_SECRET_KEY
     site_url: str = "http://127.0.0.1:8000"
     host: str = "127.0.0.1"
     port: int = 8000
+    # `passerelle run` starts this many web processes on consecutive ports from `port` (nginx balances them).
+    web_workers: int = Field(1, ge=1, le=64)
+    # Proxies whose X-Forwarded-For/-Proto are believed (nginx on this host); a client's own header is not.
+    forwarded_allow_ips: str = "127.0.0.1"
+    # Each worker's own request log; behind nginx its access log (with the worker's address) is enough.
+    web_access_log: bool = True
 
     # Mail: with no SMTP host the outbox is the only delivery (readable by admins in development).
     smtp_host: str | None = None

@@ -92,9 +92,9 @@ class DatabaseStore(Store):
         return await anyio.to_thread.run_sync(read)
 
 
-def make_store(namespace: str, engine: Engine, redis_url: str | None) -> Store:
+def make_store(namespace: str, engine: Engine, redis_url: str | None, redis_prefix: str = "passerelle") -> Store:
     if redis_url:
         from litestar.stores.redis import RedisStore
 
-        return RedisStore.with_client(url=redis_url, namespace=f"passerelle:{namespace}")
+        return RedisStore.with_client(url=redis_url, namespace=f"{redis_prefix}:{namespace}")
     return DatabaseStore(engine, namespace)
