@@ -16,13 +16,17 @@ REDIS_URL = "redis://127.0.0.1:6379/15"
 @pytest.fixture(params=["database", "redis"])
 def two_workers(request, settings):  # type: ignore[no-untyped-def]
     """Two app instances on one database, as two workers behind a proxy would be."""
-    shared = settings.model_copy(update={"redis_url": REDIS_URL if request.param == "redis" else None})
-    apps = [create_app(shared), create_app(shared)]
+    # a key prefix of this test's own: other runs share the local Redis at the same time
+    prefix = f"passerelle-test-{uuid.uuid4().hex}"
+    shared = settings.model_copy(update={"redis_url": REDIS_URL if request.param == "redis" else None,
+                                         "redis_key_prefix": prefix})
+    yield [create_app(shared), create_app(shared)]
     if request.param == "redis":
         import redis
 
-        redis.Redis.from_url(REDIS_URL).flushdb()  # a test database of the local Redis, emptied first
-    return apps
+        store = redis.Redis.from_url(REDIS_URL)
+        for key in store.scan_iter(match=f"{prefix}:*"):
+            store.delete(key)
 
 
 def test_a_session_made_by_one_worker_is_honoured_by_the_other(two_workers, engine):

@@ -74,11 +74,21 @@ def _client() -> httpx.Client:
     return httpx.Client(transport=httpx.HTTPTransport(local_address=CLIENT_ADDRESS), timeout=30)
 
 
-def _worker_of(top: Topology, method: str, path: str) -> str:
-    """The worker nginx sent the last ``method path`` to (from its access log)."""
-    hits = [upstream for request, _status, upstream in top.served() if request.startswith(f"{method} {path} ")]
-    assert hits, f"nginx did not log {method} {path}: {top.served()}"
-    return hits[-1]
+def _upstreams(top: Topology, method: str, path: str) -> list[str]:
+    return [upstream for request, _status, upstream in top.served() if request.startswith(f"{method} {path} ")]
+
+
+def _worker_of(top: Topology, method: str, path: str, count: int = 1) -> str:
+    """The worker nginx sent the ``count``-th ``method path`` to (from its access log, which nginx
+    writes just after the answer has left: it is waited for)."""
+    deadline = time.monotonic() + 5
+    while True:
+        hits = _upstreams(top, method, path)
+        if len(hits) >= count or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert len(hits) >= count, f"nginx did not log {method} {path}: {top.served()}"
+    return hits[count - 1]
 
 
 def test_sign_in_through_one_worker_and_post_a_form_through_another(deployed):  # type: ignore[no-untyped-def]
@@ -86,12 +96,13 @@ def test_sign_in_through_one_worker_and_post_a_form_through_another(deployed):  
     engine = make_engine(url)
     email = f"promoter-{uuid.uuid4().hex[:6]}@example.org"
     make_user(engine, email, role="promoter", password=PASSWORD)
+    logins, posts = len(_upstreams(top, "POST", "/login")), len(_upstreams(top, "POST", "/my/listings/new"))
     with _client() as browser:
         token = csrf_from(browser.get(f"{top.url}/login").text)
         signed_in = browser.post(f"{top.url}/login", data={"email": email, "password": PASSWORD,
                                                            "_csrf_token": token})
         assert signed_in.status_code in (302, 303), signed_in.text[:500]
-        login_worker = _worker_of(top, "POST", "/login")
+        login_worker = _worker_of(top, "POST", "/login", logins + 1)
         # idle workers take turns (least_conn, then round robin): a request more or less reaches the other
         for attempt in range(6):
             page = browser.get(f"{top.url}/my/listings/new")
@@ -99,10 +110,11 @@ def test_sign_in_through_one_worker_and_post_a_form_through_another(deployed):  
             posted = browser.post(f"{top.url}/my/listings/new",
                                   data={**listing_form(title=f"Moulin {attempt}"), "_csrf_token": csrf_from(page.text)})
             assert posted.status_code in (302, 303), posted.text[:500]
-            if _worker_of(top, "POST", "/my/listings/new") != login_worker:
+            posts += 1
+            if _worker_of(top, "POST", "/my/listings/new", posts) != login_worker:
                 break
             assert email in browser.get(f"{top.url}/account").text  # one request more shifts the turn
-        form_worker = _worker_of(top, "POST", "/my/listings/new")
+        form_worker = _worker_of(top, "POST", "/my/listings/new", posts)
     assert {login_worker, form_worker} <= {f"127.0.0.1:{port}" for port in top.worker_ports}
     assert form_worker != login_worker, "the form went through another worker than the sign-in"
     with Session(engine) as session:
@@ -131,10 +143,11 @@ def test_nginx_serves_static_files_with_caching_headers(deployed):  # type: igno
     top, _url, _prefix = deployed
     static = Path(__file__).resolve().parents[2] / "app" / "static"
     name = next(p for p in sorted(static.rglob("*.css"))).relative_to(static).as_posix()
+    before = len(_upstreams(top, "GET", f"/static/{name}"))
     answer = httpx.get(f"{top.url}/static/{name}")
     assert answer.status_code == 200 and answer.headers["x-content-type-options"] == "nosniff"
     assert re.search(r"max-age=\d+", answer.headers["cache-control"])
-    assert _worker_of(top, "GET", f"/static/{name}") == "-", "no worker was asked for a file on disk"
+    assert _worker_of(top, "GET", f"/static/{name}", before + 1) == "-", "no worker was asked for a file on disk"
 
 
 def test_the_scheduler_is_its_own_process_and_the_workers_run_no_jobs(deployed):  # type: ignore[no-untyped-def]
