@@ -26,7 +26,9 @@ from providers import UnknownProvider, get_provider
 
 WIDTH, HEIGHT, PAD_R, PAD_T, PAD_B = 480, 300, 10, 12, 34
 FONT = 18  # user units: 18 × 328/480 ≈ 12.3 CSS px on a phone, 18 px at the chart's widest (30rem)
-CHAR_W = 0.62 * FONT  # a generous average glyph width, to size the label column
+# Glyph widths in em, a little above DejaVu Sans and Liberation Sans (what phones and Debian draw with).
+EM_WIDTHS = {"%": 1.0, " ": 0.34, "\u00a0": 0.34, "\u202f": 0.25, ",": 0.34, ".": 0.34}
+DIGIT_EM, OTHER_EM = 0.66, 0.7
 LONGEST_STEP_YEARS = 0.5  # consecutive surveys further apart than this are not joined by a line
 AVERAGE_COLOUR = "#0b5d4b"
 # Colours with at least 3:1 contrast on white; after eight lines the dash pattern changes as well.
@@ -76,6 +78,11 @@ def provider_lines(session: Session, corridor: Corridor) -> dict[str, list[tuple
     return {name: sorted(points) for name, points in sorted(lines.items())}
 
 
+def text_width(text: str) -> float:
+    """A generous estimate of the text's width in the chart's units."""
+    return sum(EM_WIDTHS.get(c, DIGIT_EM if c.isdigit() else OTHER_EM) for c in text) * FONT
+
+
 def tick_label(value: int) -> str:
     number = fmt_number(value, 0)
     return f"{number}\u00a0%" if current_locale.get() == "fr" else f"{number}%"
@@ -99,7 +106,7 @@ def history_chart(points: list[HistoryPoint], lines: dict[str, list[tuple[str, D
     step = _y_step(top)
     ticks = list(range(0, int(top) + 1, step))
     labels = [tick_label(t) for t in ticks]
-    pad_l = math.ceil(max(len(label) for label in labels) * CHAR_W) + 10
+    pad_l = math.ceil(max(text_width(label) for label in labels)) + 10
     plot_w, plot_h = WIDTH - pad_l - PAD_R, HEIGHT - PAD_T - PAD_B
     # Half a year of room after the last survey, so that its points are not drawn on the frame.
     start, end = math.floor(min(times)), max(times) + 0.5
@@ -117,11 +124,11 @@ def history_chart(points: list[HistoryPoint], lines: dict[str, list[tuple[str, D
         parts.append(f'<line x1="{pad_l}" x2="{WIDTH - PAD_R}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" stroke="#d5dbe0"/>'
                      f'<text class="y-label" x="{pad_l - 6}" y="{y(tick) + FONT * 0.35:.1f}" text-anchor="end" '
                      f'fill="#4a5560">{escape(label)}</text>')
-    year_step = max(1, math.ceil((end - start) / (plot_w / (6 * CHAR_W))))
+    year_step = max(1, math.ceil((end - start) / (plot_w / (text_width("2000") * 1.5))))
     for year in range(start, math.floor(end) + 1, year_step):
         at = pad_l + (year - start) / (end - start) * plot_w
         anchor = "start" if year == start else "middle"
-        if at + 2 * CHAR_W > WIDTH - PAD_R:
+        if at + text_width("2000") / 2 > WIDTH - PAD_R:
             anchor = "end"
         parts.append(f'<line x1="{at:.1f}" x2="{at:.1f}" y1="{PAD_T + plot_h}" y2="{PAD_T + plot_h + 5}" '
                      f'stroke="#4a5560"/><text class="x-label" x="{at:.1f}" y="{HEIGHT - 8}" '

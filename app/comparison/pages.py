@@ -24,7 +24,7 @@ from app.i18n import _, current_locale, fmt_money, ngettext
 from app.models import Country
 from app.models.quotes import Quote
 from app.page_cache import CSRF_INPUT_MARK, cached_page, is_anonymous, with_csrf
-from app.reference import country_name
+from app.reference import corridor_name
 from app.settings import Settings
 from basics.corridors import Corridor
 from providers import UnknownProvider, get_provider
@@ -64,12 +64,9 @@ def savings(comparison: Comparison, average_pct: Decimal | None) -> dict[str, De
 
 def summary_line(comparison: Comparison) -> str:
     """The one line a screen reader announces after each search (the page's only live region)."""
-    corridor = comparison.corridor
-    return ngettext("%(num)s offer for %(amount)s from %(origin)s to %(destination)s.",
-                    "%(num)s offers for %(amount)s from %(origin)s to %(destination)s.", len(comparison.offers),
-                    amount=fmt_money(comparison.amount, comparison.currency),
-                    origin=country_name(corridor.source_country),
-                    destination=country_name(corridor.destination_country))
+    return ngettext("%(num)s offer for %(amount)s: %(corridor)s.", "%(num)s offers for %(amount)s: %(corridor)s.",
+                    len(comparison.offers), amount=fmt_money(comparison.amount, comparison.currency),
+                    corridor=corridor_name(comparison.corridor.code))
 
 
 def build_results(engine: Engine, settings: Settings, form: dict[str, str],

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from app.comparison.chart import CHAR_W, FONT, HEIGHT, WIDTH, history_chart, period_time
+from app.comparison.chart import FONT, HEIGHT, WIDTH, history_chart, period_time, text_width
 from app.comparison.indicators import HistoryPoint
 from app.i18n import current_locale
 
@@ -27,7 +27,7 @@ def _svg(chart) -> ET.Element:  # type: ignore[no-untyped-def]
 
 
 def _left_edge(text: ET.Element) -> float:
-    width = len(text.text or "") * CHAR_W
+    width = text_width(text.text or "")
     x = float(text.get("x"))  # type: ignore[arg-type]
     return {"end": x - width, "middle": x - width / 2}.get(text.get("text-anchor", "start"), x)
 
@@ -43,7 +43,7 @@ def test_every_label_lies_inside_the_viewbox(locale):
     y_labels = [t for t in svg.iter("{http://www.w3.org/2000/svg}text") if t.get("class") == "y-label"]
     assert [t.text for t in y_labels][-1] == ("10\u00a0%" if locale == "fr" else "10%")  # never clipped to "0 %"
     for text in svg.iter("{http://www.w3.org/2000/svg}text"):
-        left, width = _left_edge(text), len(text.text or "") * CHAR_W
+        left, width = _left_edge(text), text_width(text.text or "")
         assert 0 <= left and left + width <= WIDTH, (text.text, left)
         assert FONT <= float(text.get("y")) <= HEIGHT, text.text  # type: ignore[arg-type]
 

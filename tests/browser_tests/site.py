@@ -1,0 +1,78 @@
+"""One demo site for the page-walking browser tests: the bundled data, a member with a pledge, a promoter.
+
+The pages every visitor or member can reach are listed in PAGES; add a page there and the layout and
+axe-core tests walk it in French and English, on a desktop and on a phone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from app.settings import Settings
+
+PASSWORD = "correct horse battery"
+MEMBER, PROMOTER = "aminata@example.org", "ousmane.promoteur@example.org"
+LOCALES = ["fr-FR", "en-GB"]
+VIEWPORTS = {"desktop": (1280, 800), "phone": (360, 740)}
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+
+@dataclass(frozen=True)
+class SitePage:
+    name: str
+    path: str  # may hold {slug}, {pledge}, {listing}
+    who: str | None = None  # None: anyone; "member" or "promoter": signed in as one
+    status: int = 200
+
+
+PAGES = [
+    SitePage("compare", "/"),
+    SitePage("compare-amount-wallet", "/?from=FR&to=SN&amount=1234.56&payout=mobile_wallet"),
+    SitePage("compare-error", "/?from=FR&to=SN&amount=-3", status=400),
+    SitePage("corridor", "/corridors/FR-SN"),
+    SitePage("corridor-providers", "/corridors/FR-SN?providers=true"),
+    SitePage("provider", "/providers/western-union"),
+    SitePage("methodology", "/methodology"),
+    SitePage("projects", "/projects"),
+    SitePage("project", "/projects/{slug}"),
+    SitePage("register", "/register"),
+    SitePage("login", "/login"),
+    SitePage("password-forgot", "/password/forgot"),
+    SitePage("password-reset", "/password/reset?token=not-a-real-token"),
+    SitePage("alert-unsubscribe", "/alerts/unsubscribe?alert=1&key=nothing"),
+    SitePage("not-found", "/no-such-page", status=404),
+    SitePage("account", "/account", who="member"),
+    SitePage("my-pledges", "/my/pledges", who="member"),
+    SitePage("my-pledge", "/my/pledges/{pledge}", who="member"),
+    SitePage("project-signed-in", "/projects/{slug}", who="member"),
+    SitePage("my-listings", "/my/listings", who="promoter"),
+    SitePage("my-listing-new", "/my/listings/new", who="promoter"),
+    SitePage("my-listing", "/my/listings/{listing}", who="promoter"),
+]
+
+
+def build(engine: Engine, settings: Settings) -> dict[str, str]:
+    """Load the demo data and the people the pages need; returns the ids the paths use."""
+    from app.demo import load_demo
+    from app.marketplace import pledges
+    from app.models import Listing, PledgeMethod, User
+    from tests.marketplace.helpers import draft
+    from tests.support import make_user
+
+    load_demo(engine=engine)
+    make_user(engine, MEMBER, password=PASSWORD)
+    make_user(engine, PROMOTER, role="promoter", password=PASSWORD)
+    with Session(engine, expire_on_commit=False) as session:
+        listing = session.exec(select(Listing).where(Listing.state == "published").order_by(col(Listing.id))).first()
+        assert listing is not None, "the demo publishes example projects"
+        member = session.exec(select(User).where(User.email == MEMBER)).one()
+        promoter = session.exec(select(User).where(User.email == PROMOTER)).one()
+        pledge = pledges.create(session, listing, member, max(listing.min_pledge, Decimal(25)), PledgeMethod.manual)
+        session.commit()
+        own = draft(session, settings, promoter)
+        return {"slug": listing.slug, "pledge": str(pledge.id), "listing": str(own.id)}
