@@ -31,7 +31,7 @@ def _html_error(response, status: int, field: str, text: str) -> str:  # type: i
     return html
 
 
-@pytest.mark.parametrize(("amount", "text"), [("1", "minimum"), ("abc", "amount"), ("-20", "minimum")])
+@pytest.mark.parametrize(("amount", "text"), [("1", "minimum"), ("abc", "amount"), ("-20", "more than zero")])
 def test_a_refused_pledge_shows_the_project_again_with_the_error_beside_the_amount(
         client, session, settings, people, amount, text):
     listing = published(session, settings, people["promoter"], people["staff"])
