@@ -62,7 +62,12 @@ class Settings(BaseSettings):
     wise_api_url: str = "https://api.wise.com/v4/comparisons/"
     ecb_rates_url: str = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml"
     ecb_history_url: str = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip"
-    rpw_dataset_url: str = "https://remittanceprices.worldbank.org/sites/default/files/rpw_dataset.xlsx"
+    # RPW: the World Bank Data Catalog's view of dataset 0037898 lists every release (a new resource id
+    # each quarter); RPW_DATASET_URL is the last known file, used when the catalog does not answer.
+    # Checked against the catalog's documentation on 2026-12-01 (nothing could be fetched live here).
+    rpw_catalog_url: str = "https://datacatalogapi.worldbank.org/ddhxext/DatasetView?dataset_unique_id=0037898"
+    rpw_dataset_url: str = ("https://datacatalogfiles.worldbank.org/ddh-published/0037898/DR0095523/"
+                            "rpw_dataset_2011_2025_q3.xlsx")
     collector_contact: str = "passerelle@passerelle.invalid"
     imf_rates_url: str = "https://codeforiati.org/imf-exchangerates/imf_exchangerates.csv"
     # The DataBank series stopped in 2020 and never changes: the bundled export is the source.

@@ -9,7 +9,8 @@ Contract of a collector:
 - ``kind``: what its frames hold: ``"quotes"`` (``RAW_QUOTE``), ``"rates"`` (the rates frame of
   ``scrapers.reference_rates``) or ``"history"`` (the corridor averages of ``scrapers.rpw_history``);
 - ``requests(corridors)``: the URLs to fetch now, each with the context its parser needs; a source
-  that is not fetched (staff observations) returns none;
+  that is not fetched (staff observations) returns none; one that knows there is nothing new (an RPW
+  release already imported) raises ``UpToDate``: the run is ok, publishes nothing and says why;
 - ``parse(content, request)``: **pure**, bytes in, DataFrame out (for quotes: ``RAW_QUOTE``'s columns,
   those it lacks are null, others ignored; ``raw_quotes`` shapes it); raises ``ParseError`` when the
   answer as a whole is unusable (HTML, truncated, a missing field), and marks a bad *row* with a
@@ -58,6 +59,10 @@ RAW_QUOTE: dict[str, pl.DataType] = {
     "problem": pl.String(),  # why the parser already distrusts the row; null when fine
     "source_row": pl.Int32(),  # where the row stands in its file (line, sheet row), for people to find it
 }
+
+
+class UpToDate(Exception):
+    """Raised by ``requests()``: the source has nothing we have not loaded already."""
 
 
 @dataclass(frozen=True)

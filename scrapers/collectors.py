@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import polars as pl
 
 from basics.corridors import parse_corridor
-from scrapers import ecb, imf, rpw, rpw_history, staff, wise
-from scrapers.base import Collector, Request, raw_quotes
+from scrapers import ecb, imf, rpw, rpw_catalog, rpw_history, staff, wise
+from scrapers.base import Collector, Request, UpToDate, raw_quotes
 
 
 class RpwDataset(Collector):
@@ -23,7 +23,16 @@ class RpwDataset(Collector):
     kind = "quotes"
 
     def requests(self, corridors: Sequence[str] | None = None) -> list[Request]:
-        return [Request(self.settings.rpw_dataset_url)]
+        """The newest release the World Bank Data Catalog lists (else the last known file), unless a
+        successful run already loaded that quarter."""
+        from app.db import get_engine
+
+        release = rpw_catalog.resolve(self.settings)
+        done_by = rpw_catalog.imported_periods(get_engine(self.settings.database_url)).get(release.period or "")
+        if done_by is not None:
+            raise UpToDate(f"the RPW release {release.period} is already imported (run {done_by}); "
+                           f"newest known from the {release.found_by}")
+        return [Request(release.url, context={"release": release.period or "", "found_by": release.found_by})]
 
     def parse(self, content: bytes, request: Request) -> pl.DataFrame:
         is_workbook = content.startswith(b"PK\x03\x04")  # xlsx is a zip archive

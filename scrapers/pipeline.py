@@ -22,7 +22,7 @@ from sqlalchemy import Engine
 from app.models import RunStatus
 from app.settings import Settings
 from basics.corridors import alpha2, country_currency
-from scrapers.base import Collector, Request, raw_quotes
+from scrapers.base import Collector, Request, UpToDate, raw_quotes
 from scrapers.collectors import COLLECTORS
 from scrapers.corridor_stats import refresh_statistics, store_history
 from scrapers.fetching import Answer, fetch_all, keep_and_read, result_of, run_coroutine
@@ -72,7 +72,12 @@ def collect(source: str, *, engine: Engine, settings: Settings, corridors: Seque
     collector = collector_for(source, settings)
     report = RunReport(start_run(engine, source, trigger), source)
     try:
-        requests = collector.requests(corridors)
+        try:
+            requests = collector.requests(corridors)
+        except UpToDate as news:
+            report.status, report.errors = RunStatus.ok, [f"nothing new: {news}"]
+            _finish(report, engine)
+            return report
         if progress:
             progress("fetch", 0, len(requests))
         answers = run_coroutine(fetch_all(

@@ -150,7 +150,8 @@ def test_the_web_process_runs_the_scheduler_and_offline_sources_fail_cleanly(db_
     settings = Settings(database_url=db_url, passerelle_env="test", scheduler_enabled=True,
                         wise_api_url=f"{nowhere}/wise", ecb_rates_url=f"{nowhere}/ecb",
                         ecb_history_url=f"{nowhere}/hist", imf_rates_url=f"{nowhere}/imf",
-                        rpw_dataset_url=f"{nowhere}/rpw", wise_corridors=["FR-SN"], wise_amounts=[200],
+                        rpw_dataset_url=f"{nowhere}/rpw", rpw_catalog_url=f"{nowhere}/catalog",
+                        wise_corridors=["FR-SN"], wise_amounts=[200],
                         collector_retries=0, scheduler_lock_poll_seconds=0.2)
     app = create_app(settings)
     with TestClient(app):
