@@ -115,3 +115,23 @@ def test_chart_labels_inside_and_readable_on_a_phone(visit, locale):  # type: ig
         assert box["px"] >= 12, box
     legend = page.locator("ul.legend li").all_inner_texts()
     assert len(legend) >= 3 and "Western Union" in " ".join(legend)
+
+
+def test_after_an_htmx_search_only_the_field_in_error_is_invalid(visit):  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    page = visit(SitePage("compare", "/"), "en-GB", "phone")
+    page.evaluate("window.notReloaded = true")
+    amount = page.get_by_label("Amount sent")
+    amount.fill("-3")
+    amount.press("Enter")
+    expect(page.locator("#results .error")).to_be_visible()
+    expect(amount).to_have_attribute("aria-invalid", "true")
+    expect(amount).to_have_attribute("aria-describedby", "c-amount-error")
+    assert page.locator("[aria-invalid]").count() == 1
+    amount.fill("200")
+    amount.press("Enter")
+    expect(page.locator("#results .error")).to_have_count(0)
+    assert page.locator("[aria-invalid]").count() == 0
+    expect(page.locator("#results-summary")).to_contain_text("€200.00")
+    assert page.evaluate("window.notReloaded === true"), "htmx swapped the results"
