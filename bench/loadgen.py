@@ -3,24 +3,38 @@
 It runs in its own process, opens N connections to one loopback server and reports throughput and
 latency percentiles. Python is slower than wrk, but the server under test is slower still, and every
 figure we quote is a ratio of two endpoints measured the same way in the same run.
+
+A path containing ``{amount}`` gets a different amount on every request (100.00, 100.01, … from the
+``start``-th): what senders do, each typing their own, so that no answer comes from a cache.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import sys
 import time
+from collections.abc import Iterator
 
 
-async def _connection(host: str, port: int, path: str, deadline: float, latencies: list[float]) -> None:
+def amount(n: int) -> str:
+    return f"{100 + n // 100}.{n % 100:02d}"
+
+
+async def _connection(host: str, port: int, path: str, deadline: float, latencies: list[float],
+                      counter: Iterator[int]) -> None:
     reader, writer = await asyncio.open_connection(host, port)
-    request = (f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept-Encoding: gzip\r\n"
-               "Accept-Language: fr\r\n\r\n").encode()
+
+    def request() -> bytes:
+        target = path.replace("{amount}", amount(next(counter))) if "{amount}" in path else path
+        return (f"GET {target} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept-Encoding: gzip\r\n"
+                "Accept-Language: fr\r\n\r\n").encode()
+
     try:
         while time.perf_counter() < deadline:
             start = time.perf_counter()
-            writer.write(request)
+            writer.write(request())
             await writer.drain()
             head = await reader.readuntil(b"\r\n\r\n")
             length = 0
@@ -46,11 +60,12 @@ async def _connection(host: str, port: int, path: str, deadline: float, latencie
         writer.close()
 
 
-async def run(host: str, port: int, path: str, connections: int, seconds: float) -> dict[str, float]:
+async def run(host: str, port: int, path: str, connections: int, seconds: float, start: int = 0) -> dict[str, float]:
     latencies: list[float] = []
+    counter = itertools.count(start)
     started = time.perf_counter()
     deadline = started + seconds
-    await asyncio.gather(*(_connection(host, port, path, deadline, latencies) for _ in range(connections)))
+    await asyncio.gather(*(_connection(host, port, path, deadline, latencies, counter) for _ in range(connections)))
     elapsed = time.perf_counter() - started
     latencies.sort()
 
@@ -63,4 +78,5 @@ async def run(host: str, port: int, path: str, connections: int, seconds: float)
 if __name__ == "__main__":
     host, port, path, connections, seconds = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), \
         float(sys.argv[5])
-    print(json.dumps(asyncio.run(run(host, port, path, connections, seconds))))
+    first = int(sys.argv[6]) if len(sys.argv) > 6 else 0
+    print(json.dumps(asyncio.run(run(host, port, path, connections, seconds, first))))

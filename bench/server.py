@@ -46,9 +46,10 @@ def serve(database_url: str, timeout: float = 30.0) -> Iterator[int]:
         proc.wait(10)
 
 
-def load(port: int, path: str, connections: int, seconds: float) -> dict[str, float]:
+def load(port: int, path: str, connections: int, seconds: float, start: int = 0) -> dict[str, float]:
+    """Load ``path`` from its own process; ``{amount}`` in it varies per request from the ``start``-th."""
     import json
 
     out = subprocess.run([sys.executable, str(ROOT / "bench" / "loadgen.py"), "127.0.0.1", str(port), path,
-                          str(connections), str(seconds)], capture_output=True, text=True, check=True)
+                          str(connections), str(seconds), str(start)], capture_output=True, text=True, check=True)
     return dict(json.loads(out.stdout))
