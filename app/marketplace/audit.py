@@ -12,8 +12,11 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from app.errors import Conflict
+from app.i18n import _
 from app.models import AuditEntry, Listing
 from app.models.base import aware, utcnow
 
@@ -39,6 +42,13 @@ def append(session: Session, listing: Listing, actor_id: int | None, from_state:
                        reason=reason, checklist=checklist, prev_hash=listing.audit_head,
                        created_at=(at or utcnow()).replace(microsecond=0), hash="")
     entry.hash = entry_hash(entry)
+    # The chain grows only from the head this transaction read: a concurrent append loses cleanly
+    # instead of forking the chain.
+    grown = session.execute(update(Listing).where(col(Listing.id) == listing.id,
+                                                  col(Listing.audit_head) == listing.audit_head)
+                            .values(audit_head=entry.hash))
+    if grown.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict(_("Someone else changed this project a moment ago. Please reload the page."))
     listing.audit_head = entry.hash
     session.add(entry)
     session.add(listing)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
@@ -32,8 +33,9 @@ QUEUES = ("submitted", "changes_requested", "approved", "published", "funded", "
 
 def review_context(db: Session, listing: Listing, settings: Settings) -> dict[str, Any]:
     """What the review page shows; a refused decision re-renders it with the same."""
-    trail = db.exec(select(AuditEntry, User).outerjoin(User, col(User.id) == col(AuditEntry.actor_id))
-                    .where(AuditEntry.listing_id == listing.id).order_by(col(AuditEntry.id))).all()
+    trail = [(entry, actor, json.loads(entry.checklist or "[]")) for entry, actor in db.exec(
+        select(AuditEntry, User).outerjoin(User, col(User.id) == col(AuditEntry.actor_id))
+        .where(AuditEntry.listing_id == listing.id).order_by(col(AuditEntry.id))).all()]
     approvals = db.exec(select(Approval, User).join(User, col(User.id) == col(Approval.staff_id)).where(
         Approval.listing_id == listing.id, Approval.submission_round == listing.submission_round)).all()
     backers = db.exec(select(Pledge, User).join(User, col(User.id) == col(Pledge.member_id))

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from app.errors import BadInput, Conflict, Forbidden
@@ -39,7 +40,11 @@ EDITABLE = frozenset({S.draft.value, S.changes_requested.value})
 
 
 def lock(session: Session, listing_id: int) -> Listing:
-    """The listing, row-locked for the rest of the transaction (PostgreSQL; SQLite serialises writers)."""
+    """The listing, locked for the rest of the transaction: a row lock on PostgreSQL; on SQLite, which has
+    no row locks, a first write takes the database's write lock, so the reads that follow see every
+    committed change and no other writer interleaves (call it first in the transaction)."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(update(Listing).where(col(Listing.id) == listing_id).values(id=col(Listing.id)))
     listing = session.exec(select(Listing).where(Listing.id == listing_id).with_for_update()
                            .execution_options(populate_existing=True)).first()
     if listing is None:
@@ -108,26 +113,46 @@ def approvals_needed(listing: Listing, settings: Settings) -> int:
     return 2 if in_eur(listing.goal, listing.currency) > settings.second_approval_above else 1
 
 
+def approvals_of(session: Session, listing: Listing) -> list[Approval]:
+    """This submission round's approvals, as the database holds them now."""
+    return list(session.exec(select(Approval).where(
+        Approval.listing_id == listing.id, Approval.submission_round == listing.submission_round)
+        .order_by(col(Approval.id)).execution_options(populate_existing=True)))
+
+
 def approve(session: Session, listing: Listing, actor: User, settings: Settings, note: str = "") -> bool:
-    """Record this staff member's approval; True once enough approvals move the listing to approved."""
+    """Record this staff member's approval of the (locked) listing, with its own audit row; True once
+    enough approvals from different people move the listing to approved.
+
+    Four eyes as a compare-and-set: the listing is locked, the approvals are counted fresh under the lock,
+    and the audit chain only grows from the head it was read at, so two staff approving at the same
+    moment give one transition with both of them in the trail; the same person twice gets a 409."""
     _require_staff(actor)
     if listing.promoter_id == actor.id:
         raise Forbidden(_("You cannot approve your own project."))
     if listing.state != S.submitted.value:
         raise Conflict(_("Only a submitted project can be approved."))
-    blocking = checklist.blocking_items(checklist.items_for(session, listing))
+    items = checklist.items_for(session, listing)
+    blocking = checklist.blocking_items(items)
     if blocking:
         raise BadInput(_("Every checklist item must pass, or be waived with a note, before approval. "
                          "Still open: %(items)s.", items=", ".join(checklist.label(i.code) for i in blocking)),
                        field="checklist")
-    given = session.exec(select(Approval).where(Approval.listing_id == listing.id,
-                                                Approval.submission_round == listing.submission_round)).all()
+    given = approvals_of(session, listing)
+    already = Conflict(_("You have already approved this submission; another staff member must approve it."))
     if any(a.staff_id == actor.id for a in given):
-        raise Conflict(_("You have already approved this submission; another staff member must approve it."))
+        raise already
     assert listing.id is not None and actor.id is not None
-    session.add(Approval(listing_id=listing.id, submission_round=listing.submission_round, staff_id=actor.id))
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(Approval(listing_id=listing.id, submission_round=listing.submission_round, staff_id=actor.id))
+    except IntegrityError:
+        raise already from None
     if len(given) + 1 < approvals_needed(listing, settings):
+        # Not a state change, but a decision: it gets its own chained row (who, when, which checklist).
+        audit.append(session, listing, actor.id, S.submitted.value, S.submitted.value, note.strip(),
+                     checklist.snapshot(items))
+        session.flush()
         return False
     transition(session, listing, actor, S.approved, note)
     return True
