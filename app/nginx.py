@@ -87,7 +87,7 @@ server {{
 """
 
 
-def render_private_conf(prefix: Path, site: Path, listen_note: str = "") -> str:
+def render_private_conf(prefix: Path, site: Path) -> str:
     """A whole nginx.conf that runs unprivileged inside ``prefix`` (its own pid file, logs and temp
     paths, nothing under /var or /run), including ``site``: for tests, benchmarks, a trial run."""
     user = f"user {getpass.getuser()};\n" if os.geteuid() == 0 else ""  # as root, workers would be nobody
@@ -97,7 +97,7 @@ def render_private_conf(prefix: Path, site: Path, listen_note: str = "") -> str:
     mime_types = Path("/etc/nginx/mime.types")
     mime = f"    include {mime_types};\n" if mime_types.exists() else ""
     return f"""\
-# A private nginx{listen_note}: start with `nginx -p {prefix} -c {prefix / 'nginx.conf'} -e {prefix / 'error.log'}`.
+# A private nginx: start with `nginx -p {prefix} -c {prefix / 'nginx.conf'} -e {prefix / 'error.log'}`.
 {user}daemon off;
 worker_processes 1;
 pid {prefix / 'nginx.pid'};

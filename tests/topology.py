@@ -119,13 +119,22 @@ def _stop(process: subprocess.Popen[bytes], signum: int = signal.SIGTERM, grace:
             process.wait(5)
 
 
+def still_ours(pid: int) -> bool:
+    """The pid is alive and still one of our web workers (not a stranger that was given the number)."""
+    try:
+        return b"app.cli" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
 def _reap(pids: list[int]) -> None:
     """The supervisor stops its workers; should one outlive it, it is stopped here, by its pid."""
     for pid in pids:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        if still_ours(pid):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
 
 @contextmanager

@@ -24,7 +24,7 @@ from app.models import CollectorRun, Listing, User
 from app.schema import upgrade
 from tests.marketplace.helpers import listing_form
 from tests.support import csrf_from, make_user, postgres_schema_url
-from tests.topology import Topology, env_template, topology
+from tests.topology import Topology, env_template, still_ours, topology
 
 POSTGRES = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS = "redis://127.0.0.1:6379/0"
@@ -53,21 +53,13 @@ def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Topolog
         upgrade(url)
         with topology(folder / "run", env, workers=2) as top:
             yield top, url, prefix
-            started = [p.pid for p in top.processes.values()] + top.worker_pids()
-        assert not [pid for pid in started if _alive(pid)], "every process the test started is stopped"
+            started = [top.processes[name].pid for name in ("web", "scheduler")] + top.worker_pids()
+        assert not [pid for pid in started if still_ours(pid)], "every process the test started is stopped"
     finally:
         store = redis.Redis.from_url(REDIS)
         for key in store.scan_iter(match=f"{prefix}:*"):
             store.delete(key)
         drop()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 def _client() -> httpx.Client:
