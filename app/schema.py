@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import Engine
 
 from app.settings import PROJECT_ROOT, get_settings
 
@@ -20,7 +21,24 @@ def upgrade(url: str | None = None, revision: str = "heads") -> None:
     from app.db import get_engine
     from app.reference import seed_reference
 
-    seed_reference(get_engine(url or get_settings().database_url))
+    engine = get_engine(url or get_settings().database_url)
+    seed_reference(engine)
+    fill_current_offers(engine)
+
+
+def fill_current_offers(engine: Engine) -> None:
+    """An existing database reaching revision scale_01 has quotes but no current offers yet: compute them
+    once from the stored quotes (afterwards every load keeps them up to date)."""
+    from sqlalchemy import inspect, text
+
+    from scrapers import current_offers
+
+    with engine.begin() as conn:
+        if not inspect(conn).has_table("current_corridor"):
+            return  # a downgrade target before scale_01
+        empty = conn.execute(text("SELECT 1 FROM current_corridor LIMIT 1")).first() is None
+        if empty and conn.execute(text("SELECT 1 FROM quote LIMIT 1")).first() is not None:
+            current_offers.rebuild(conn)
 
 
 def downgrade(revision: str, url: str | None = None) -> None:

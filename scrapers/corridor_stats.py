@@ -27,14 +27,15 @@ SCHEMA: dict[str, pl.DataType] = {
 }
 
 
-def _quotes(conn: Connection, sources: Iterable[str], periods: Iterable[str], *, services: bool) -> pl.DataFrame:
+def _quotes(conn: Connection, sources: Iterable[str], periods: Iterable[str], corridors: Iterable[str], *,
+            services: bool) -> pl.DataFrame:
     q = Quote.__table__.c  # type: ignore[attr-defined]
     # totals and times cross as text: exact, and a World Bank workbook's 400,000 rows read in seconds
     columns = [q.corridor, q.period, q.amount_usd, cast(q.total_cost_pct, String), q.transparent, q.speed]
     if services:
         columns += [q.source, q.provider_slug, q.provider_name, q.payin, q.payout, cast(q.observed_at, String)]
     query = select(*columns).where(q.source.in_(list(sources)), q.period.in_(sorted(set(periods))),
-                                   q.amount_usd.is_not(None))
+                                   q.corridor.in_(sorted(set(corridors))), q.amount_usd.is_not(None))
     names = list(SCHEMA)[:len(columns)]
     frame = pl.DataFrame([tuple(r) for r in conn.execute(query)], schema={n: SCHEMA[n] for n in names},
                          orient="row")
@@ -43,18 +44,20 @@ def _quotes(conn: Connection, sources: Iterable[str], periods: Iterable[str], *,
 
 def refresh_statistics(conn: Connection, source: str, published: pl.DataFrame) -> int:
     """Recompute the statistics of every corridor and quarter ``published`` (the quotes a load just
-    wrote, ``Quote`` columns) touches, over everything stored for them; returns how many."""
+    wrote, ``Quote`` columns) touches, over everything stored for them (the corridors it does not touch
+    keep theirs: a collection's work follows what it loaded, not the history); returns how many."""
     own = source in OWN_SOURCES
     if (source != "rpw" and not own) or published.is_empty():
         return 0
     periods = published.get_column("period").unique().to_list()
+    corridors = published.get_column("corridor").unique().to_list()
     priced = published.filter(pl.col("amount_usd").is_not_null())
-    if not own and _stored(conn, periods) == priced.height:
+    if not own and _stored(conn, periods, corridors) == priced.height:
         # the load holds every stored quote of its quarters (a whole workbook): no need to read them back
         quotes = priced.select("corridor", "period", pl.col("amount_usd").alias("tier"),
                                pl.col("total_cost_pct").round(6), "transparent", pl.col("speed").alias("speed_class"))
     else:
-        quotes = _quotes(conn, OWN_SOURCES if own else ("rpw",), periods, services=own)
+        quotes = _quotes(conn, OWN_SOURCES if own else ("rpw",), periods, corridors, services=own)
     if quotes.is_empty():
         return 0
     if own:
@@ -64,9 +67,10 @@ def refresh_statistics(conn: Connection, source: str, published: pl.DataFrame) -
     return stats.height
 
 
-def _stored(conn: Connection, periods: list[str]) -> int:
+def _stored(conn: Connection, periods: list[str], corridors: list[str]) -> int:
     q = Quote.__table__.c  # type: ignore[attr-defined]
     return int(conn.execute(select(func.count()).where(q.source == "rpw", q.period.in_(periods),
+                                                       q.corridor.in_(corridors),
                                                        q.amount_usd.is_not(None))).scalar_one())
 
 

@@ -37,14 +37,20 @@ def _table(model: Any) -> Table:
     return model.__table__  # type: ignore[no-any-return]
 
 
-def upsert_quotes(conn: Connection, quotes: pl.DataFrame, *, source: str, run_id: int,
-                  progress: Progress | None = None) -> int:
-    """Publish validated, normalised quotes; returns how many this run inserted or changed."""
-    frame = quotes.with_columns(
+def quote_rows(quotes: pl.DataFrame, *, source: str) -> pl.DataFrame:
+    """Validated, normalised quotes as ``quote`` rows (every column but ``run_id``), rounded to the columns' scales."""
+    return quotes.with_columns(
         pl.col("source_alpha2").alias("source_country"), pl.col("destination_alpha2").alias("destination_country"),
         pl.col("payin_class").alias("payin"), pl.col("payout_class").alias("payout"),
         *(pl.col(name).round(scale).cast(pl.Decimal(38, scale)) for name, scale in SCALES.items()),
-    ).select([c for c in QUOTE_COLUMNS if c not in ("source", "run_id")])
+        pl.lit(source).alias("source"),
+    ).select([c for c in QUOTE_COLUMNS if c != "run_id"])
+
+
+def upsert_quotes(conn: Connection, rows: pl.DataFrame, *, source: str, run_id: int,
+                  progress: Progress | None = None) -> int:
+    """Publish ``quote_rows``; returns how many this run inserted or changed."""
+    frame = rows.drop("source")
     table = _table(Quote)
     bulk_upsert(conn, table, frame, ("source", "natural_key"), constants={"source": source, "run_id": run_id},
                 not_compared=("run_id",), progress=progress)

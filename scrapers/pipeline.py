@@ -22,12 +22,13 @@ from sqlalchemy import Engine
 from app.models import RunStatus
 from app.settings import Settings
 from basics.corridors import alpha2, country_currency
+from scrapers import current_offers
 from scrapers.base import Collector, Request, UpToDate, raw_quotes
 from scrapers.collectors import COLLECTORS
 from scrapers.corridor_stats import refresh_statistics, store_history
 from scrapers.fetching import Answer, fetch_all, keep_and_read, result_of, run_coroutine
 from scrapers.hooks import Load, after_load
-from scrapers.loading import provider_mappings, quarantine, read_rates, upsert_quotes, upsert_rates
+from scrapers.loading import provider_mappings, quarantine, quote_rows, read_rates, upsert_quotes, upsert_rates
 from scrapers.normalise import normalise_quotes
 from scrapers.runs import finish_run, start_run
 from scrapers.validation import split_quotes
@@ -168,12 +169,13 @@ def _load_quotes(collector: Collector, frame: pl.DataFrame, report: RunReport, e
     report.rejected = bad.height
     with engine.begin() as conn:
         quarantine(conn, bad, source=collector.source, run_id=report.run_id, columns=[*raw.columns])
+    rows = quote_rows(good, source=collector.source)
     with engine.begin() as conn:
-        report.new = upsert_quotes(conn, good, source=collector.source, run_id=report.run_id,
+        report.new = upsert_quotes(conn, rows, source=collector.source, run_id=report.run_id,
                                    progress=(lambda done, total: progress("load", done, total)) if progress else None)
         refresh_statistics(conn, collector.source, good)
+        report.corridors = current_offers.refresh(conn, rows)
     report.published = good.height
-    report.corridors = set(good.get_column("corridor").unique().to_list()) if good.height else set()
 
 
 def _load_rates(collector: Collector, rates: pl.DataFrame, report: RunReport, engine: Engine, settings: Settings,
@@ -199,8 +201,9 @@ def _load_history(collector: Collector, history: pl.DataFrame, report: RunReport
     with engine.begin() as conn:
         quarantine(conn, bad, source=collector.source, run_id=report.run_id)
         report.new = store_history(conn, good)
+        report.corridors = set(good.get_column("corridor").unique().to_list())
+        current_offers.refresh_corridors(conn, sorted(report.corridors))
     report.published = good.height
-    report.corridors = set(good.get_column("corridor").unique().to_list()) if good.height else set()
 
 
 LOADERS = {"quotes": _load_quotes, "rates": _load_rates, "history": _load_history}

@@ -1,4 +1,5 @@
-"""The comparison's cache: dropped whenever prices, statistics or published projects change."""
+"""The comparison's cache: dropped whenever prices, statistics or published projects change (loads raise the
+versions of the corridors they touch in ``current_corridor``)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,17 @@ from typing import Any
 from sqlmodel import Session, func, select
 
 from app.cache import VersionedCache
+from app.models.current import CurrentCorridor
 from app.models.marketplace import Listing, ListingState
-from app.models.quotes import CorridorStat, Quote
+from app.models.quotes import CorridorStat
 
 
 class ComparisonCache(VersionedCache):
     def _read_version(self) -> tuple[Any, ...]:
         with Session(self.engine) as session:
-            quotes = session.exec(select(func.max(Quote.id), func.max(Quote.run_id), func.count())).one()
+            # every load of quotes or statistics raises the version of the corridors it touched
+            quotes = session.exec(select(func.coalesce(func.sum(CurrentCorridor.version), 0), func.count())
+                                  .select_from(CurrentCorridor)).one()
             stats = session.exec(select(func.max(CorridorStat.id), func.count())).one()
             # the save -> invest suggestions follow the published projects
             listings = session.exec(select(func.max(Listing.updated_at), func.count())

@@ -6,12 +6,12 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.errors import BadInput, NotFound
 from app.i18n import _
-from app.models.quotes import CorridorStat, Quote
+from app.models.current import CurrentCorridor
+from app.models.quotes import CorridorStat
 from app.numbers import parse_int
 from basics.corridors import Corridor, parse_corridor
 
@@ -58,21 +58,10 @@ def parse_amount_usd(raw: object) -> int:
 
 
 def list_corridors(session: Session) -> list[CorridorSummary]:
-    """Corridors with quotes; services as counted by the latest quarter's statistics (USD 200)."""
-    rows = session.exec(select(Quote.corridor, func.max(Quote.period), func.count(func.distinct(Quote.provider_slug)))
-                        .group_by(Quote.corridor).order_by(Quote.corridor)).all()
-    latest: dict[str, CorridorStat] = {}
-    for stat in session.exec(select(CorridorStat).where(col(CorridorStat.source) != "wb_history",
-                                                        CorridorStat.amount_usd == 200)).all():
-        if stat.corridor not in latest or (stat.period, -SOURCE_PREFERENCE.get(stat.source, 9)) > (
-                latest[stat.corridor].period, -SOURCE_PREFERENCE.get(latest[stat.corridor].source, 9)):
-            latest[stat.corridor] = stat
-    summaries = []
-    for corridor, period, providers in rows:
-        found = latest.get(corridor)
-        summaries.append(CorridorSummary(parse_corridor_code(corridor), found.period if found else period,
-                                         found.services or providers if found else providers))
-    return summaries
+    """Corridors with quotes; services as counted by the latest quarter's statistics (USD 200), else the
+    providers ever quoted (summaries the data path computes at each load: ``scrapers.current_offers``)."""
+    return [CorridorSummary(parse_corridor_code(line.corridor), line.latest_period, line.services)
+            for line in session.exec(select(CurrentCorridor).order_by(col(CurrentCorridor.corridor))).all()]
 
 
 def _stats_query(corridor: str, amount_usd: int):  # type: ignore[no-untyped-def]
@@ -81,9 +70,12 @@ def _stats_query(corridor: str, amount_usd: int):  # type: ignore[no-untyped-def
 
 def period_stats(session: Session, corridor: Corridor, amount_usd: int, period: str | None) -> CorridorStat:
     """The statistics of one quarter (the latest with quotes when no period is given)."""
-    rows = [s for s in session.exec(_stats_query(corridor.code, amount_usd)).all() if s.source != "wb_history"]
-    if period:
-        rows = [s for s in rows if s.period == period]
+    query = _stats_query(corridor.code, amount_usd).where(col(CorridorStat.source) != "wb_history")
+    # one row per source and quarter: the latest quarter's rows are among the first few (index on corridor,
+    # amount, period)
+    query = query.where(CorridorStat.period == period) if period else query.order_by(
+        col(CorridorStat.period).desc()).limit(len(SOURCE_PREFERENCE))
+    rows = list(session.exec(query).all())
     if not rows:
         where = " ".join(filter(None, (corridor.code, period)))
         raise NotFound(_("No statistics for %(corridor)s.", corridor=where))

@@ -17,7 +17,7 @@ from app.comparison.recipient_fees import cash_out_fee, tariffs_for
 from app.errors import BadInput, NotFound
 from app.i18n import _
 from app.models.base import aware
-from app.models.quotes import Quote
+from app.models.current import CurrentOffer
 from app.numbers import parse_decimal
 from app.settings import Settings
 from basics.corridors import Corridor, alpha2, country_currency
@@ -93,25 +93,19 @@ def resolve_corridor(source: str, destination: str) -> Corridor:
     return Corridor(a, b, send, receive)
 
 
-def latest_services(session: Session, corridor: Corridor) -> list[Quote]:
-    """Each service's quotes from its latest observation round (RPW quarter or collection day)."""
-    quotes = session.exec(select(Quote).where(Quote.corridor == corridor.code)
-                          .order_by(col(Quote.observed_at).desc())).all()
-    latest: dict[tuple[str, ...], datetime] = {}
-    kept: list[Quote] = []
-    for quote in quotes:
-        key = (quote.source, quote.provider_slug, quote.provider_name, quote.payin, quote.payout, quote.speed)
-        seen = latest.setdefault(key, aware(quote.observed_at))  # type: ignore[arg-type]
-        if seen - aware(quote.observed_at) <= timedelta(days=1):  # type: ignore[operator]
-            kept.append(quote)
-    return kept
+def latest_services(session: Session, corridor: Corridor) -> list[CurrentOffer]:
+    """Each service's quotes from its latest observation round (RPW quarter or collection day), one per
+    amount, newest first (then in a fixed order): the current offers the data path computed at each load."""
+    return list(session.exec(select(CurrentOffer).where(CurrentOffer.corridor == corridor.code).order_by(
+        col(CurrentOffer.observed_at).desc(), col(CurrentOffer.source), col(CurrentOffer.natural_key),
+        col(CurrentOffer.amount))).all())
 
 
 def _freshness(settings: Settings, source: str) -> timedelta:
     return timedelta(hours=getattr(settings, f"{source}_fresh_hours", 24 * 120))
 
 
-def price(quote: Quote, amount: Decimal, corridor: Corridor, now: datetime, settings: Settings) -> Offer:
+def price(quote: CurrentOffer, amount: Decimal, corridor: Corridor, now: datetime, settings: Settings) -> Offer:
     rate = quote.rate
     if rate is None and quote.mid_rate is not None and quote.fx_margin_pct is not None:
         rate = quote.mid_rate * (1 - quote.fx_margin_pct / 100)
@@ -167,7 +161,7 @@ def compare(session: Session, settings: Settings, source: str, destination: str,
         raise NotFound(_("We have no prices for transfers from %(a)s to %(b)s yet.",
                          a=corridor.source_country, b=corridor.destination_country))
     now = now or datetime.now(UTC)
-    chosen: dict[tuple[str, ...], Quote] = {}
+    chosen: dict[tuple[str, ...], CurrentOffer] = {}
     for quote in quotes:
         if payout and quote.payout != payout or payin and quote.payin != payin:
             continue

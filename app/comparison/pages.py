@@ -22,7 +22,7 @@ from app.comparison.offers import PAYOUTS, SORTS, Comparison, Offer, compare
 from app.errors import DomainError, NotFound
 from app.i18n import _, current_locale, fmt_money, ngettext
 from app.models import Country
-from app.models.quotes import Quote
+from app.models.current import CurrentCorridor, CurrentOffer
 from app.page_cache import CSRF_INPUT_MARK, cached_page, is_anonymous, with_csrf
 from app.reference import corridor_name
 from app.settings import Settings
@@ -40,7 +40,7 @@ def country_choices(engine: Engine) -> tuple[list[Country], list[Country]]:
 
 
 def _country_choices(session: Session) -> tuple[list[Country], list[Country]]:
-    pairs = session.exec(select(Quote.source_country, Quote.destination_country).distinct()).all()
+    pairs = session.exec(select(CurrentCorridor.source_country, CurrentCorridor.destination_country)).all()
     senders = {a for a, _b in pairs} | {"FR"}
     receivers = {b for _a, b in pairs} | {"SN"}
     countries = {c.alpha2: c for c in session.exec(select(Country).where(
@@ -146,7 +146,7 @@ class ComparisonPages(Controller):
             provider = get_provider(slug)
         except UnknownProvider:
             raise NotFound(_("We do not know this provider.")) from None
-        corridors = db.exec(select(Quote.corridor).where(Quote.provider_slug == slug).distinct()).all()
+        corridors = db.exec(select(CurrentOffer.corridor).where(CurrentOffer.provider_slug == slug).distinct()).all()
         rows: list[tuple[Corridor, Offer]] = []
         for code in sorted(corridors):
             corridor = parse_corridor_code(code)

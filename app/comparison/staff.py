@@ -31,6 +31,7 @@ from app.models import CollectorRun, ProviderMapping, Quote, User
 from app.models.base import utcnow
 from app.numbers import parse_decimal, parse_id
 from app.settings import Settings
+from scrapers import current_offers
 from scrapers.collectors import COLLECTORS
 from scrapers.errors import ParseError
 from scrapers.http import FetchResult
@@ -207,8 +208,11 @@ class StaffComparisonController(Controller):
         spellings = [n for n in db.exec(select(Quote.provider_name).where(
             Quote.source == source, Quote.provider_slug == providers.UNREVIEWED.slug).distinct()).all()
             if providers.normalise_name(n) == key]
+        touched = db.exec(select(Quote.corridor).where(col(Quote.source) == source,
+                                                       col(Quote.provider_name).in_(spellings)).distinct()).all()
         db.execute(update(Quote).where(col(Quote.source) == source, col(Quote.provider_name).in_(spellings))
                    .values(provider_slug=slug))
+        current_offers.rebuild(db.connection(), touched)  # the services changed provider: same transaction
         db.commit()
         flash(request, _("“%(name)s” is now %(provider)s.", name=name, provider=provider.name), "success")
         return Redirect("/staff/providers/unreviewed")

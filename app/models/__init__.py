@@ -11,6 +11,7 @@ from app.models.billing import (
     PledgeState,
     ProcessedWebhookEvent,
 )
+from app.models.current import CurrentCorridor, CurrentOffer
 from app.models.marketplace import (
     Approval,
     AuditEntry,
@@ -52,6 +53,8 @@ __all__ = [
     "ChecklistStatus",
     "CollectorRun",
     "CorridorStat",
+    "CurrentCorridor",
+    "CurrentOffer",
     "Country",
     "Currency",
     "Disbursement",

@@ -11,7 +11,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Column, Integer, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Integer, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.models.base import money, numeric, timestamp
@@ -96,7 +96,9 @@ class Quote(SQLModel, table=True):
     source) makes loading the same observation twice an update of one row, never a second row.
     """
 
-    __table_args__ = (UniqueConstraint("source", "natural_key", name="uq_quote_source_natural_key"),)
+    __table_args__ = (UniqueConstraint("source", "natural_key", name="uq_quote_source_natural_key"),
+                      # the corridor pages' aggregated reads of the history (providers' lines per quarter)
+                      Index("ix_quote_corridor_tier_period", "corridor", "amount_usd", "period"))
     id: int | None = Field(default=None, primary_key=True)
     source: str = Field(max_length=16)  # rpw | wise | staff
     natural_key: str = Field(max_length=255)
@@ -138,7 +140,8 @@ class CorridorStat(SQLModel, table=True):
 
     __tablename__ = "corridor_stat"
     __table_args__ = (UniqueConstraint("source", "corridor", "period", "amount_usd",
-                                       name="uq_corridor_stat_key"),)
+                                       name="uq_corridor_stat_key"),
+                      Index("ix_corridor_stat_corridor_tier_period", "corridor", "amount_usd", "period"))
     id: int | None = Field(default=None, primary_key=True)
     source: str = Field(max_length=16)
     corridor: str = Field(max_length=5, index=True)

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlmodel import Session, col, select
 
-from app.models import CollectorRun, Quarantine, Quote
+from app.models import CollectorRun, CurrentOffer, Quarantine, Quote
 from tests.support import csrf_from, login, make_user, post_form
 
 PAGES = ["/staff/sources", "/staff/observations", "/staff/providers/unreviewed"]
@@ -111,6 +111,8 @@ def test_staff_map_an_unknown_name_and_its_quotes_follow(staff, engine):  # type
                   {"source": "staff", "name": "Moneyline Express", "provider": "ria"})
     assert r.status_code == 200 and "Moneyline Express" not in r.text.split("<h2")[0].split("</h1>")[1]
     assert [q.provider_slug for q in quotes(engine)] == ["ria"]
+    with Session(engine) as session:  # and so do the current offers the compare page reads
+        assert session.exec(select(CurrentOffer.provider_slug)).all() == ["ria"]
     # the next observation under another spelling of the name is resolved at once
     upload(staff, HEADER + "MONEYLINE express,FR,SN,500,3,650,cash,same day,yes,2026-11-21\n")
     assert [q.provider_slug for q in quotes(engine)] == ["ria", "ria"]

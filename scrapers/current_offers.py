@@ -1,0 +1,157 @@
+"""Current offers and corridor summaries: what the comparison reads, computed when quotes are loaded.
+
+A service of a corridor (source, provider, pay-in, payout, speed) is priced from its latest observation
+round: every quote observed within a day of its latest observation (a Wise collection day; an RPW
+survey), keeping at each amount only the latest quote, since pricing takes the amount nearest the one
+asked. ``current_offer`` holds exactly those quotes; ``current_corridor`` one line per corridor with prices
+(the corridor list, the compare form's countries). Both are rewritten for the corridors a load touches,
+inside the load's own transaction, so a reader sees a corridor wholly before or wholly after the load.
+
+A load is merged into the stored current offers (work in proportion to the load and the current offers,
+not to the history); ``rebuild`` recomputes corridors from every stored quote (after a change that is
+not a load, such as staff mapping a provider name, or to fill the tables of an existing database).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import timedelta
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Connection, Table, delete, func, select
+
+from app.models import CorridorStat, CurrentCorridor, CurrentOffer, Quote
+from app.models.base import utcnow
+from app.models.current import SERVICE
+from scrapers.bulk import bulk_upsert
+from scrapers.loading import QUOTE_COLUMNS, SCALES
+
+ROUND = timedelta(days=1)  # a service's observations within a day of its latest form its latest round
+KEY = ("corridor", *SERVICE)
+OFFER_KEY = (*KEY, "amount")
+# whose statistics speak for a corridor's latest quarter: our collection, then the World Bank's quotes
+STAT_PREFERENCE = {"passerelle": 0, "rpw": 1}
+LIST_AMOUNT_USD = 200
+
+
+def _table(model: Any) -> Table:
+    return model.__table__  # type: ignore[no-any-return]
+
+
+OFFER_COLUMNS = tuple(c.name for c in _table(CurrentOffer).columns if c.name != "id")
+assert set(OFFER_COLUMNS) <= set(QUOTE_COLUMNS), "current offers mirror quote columns"
+
+
+def _schema() -> dict[str, pl.DataType]:
+    """The polars types of the columns as ``scrapers.loading.upsert_quotes`` writes them."""
+    schema: dict[str, pl.DataType] = {}
+    for name in OFFER_COLUMNS:
+        if name in SCALES:
+            schema[name] = pl.Decimal(38, SCALES[name])
+        elif name == "amount_usd":
+            schema[name] = pl.Int32()
+        elif name in ("transparent", "margin_disagrees"):
+            schema[name] = pl.Boolean()
+        elif name == "observed_at":
+            schema[name] = pl.Datetime("us", "UTC")
+        else:
+            schema[name] = pl.String()
+    return schema
+
+
+SCHEMA = _schema()
+
+
+def _read(conn: Connection, table: Table, corridors: Sequence[str]) -> pl.DataFrame:
+    """Rows of ``table`` (quote or current_offer) for those corridors, exact (Decimals through the column
+    types, as the pages read them)."""
+    columns = [table.c[name] for name in OFFER_COLUMNS]
+    rows: list[tuple[Any, ...]] = []
+    for offset in range(0, len(corridors), 500):
+        query = select(*columns).where(table.c.corridor.in_(list(corridors[offset:offset + 500])))
+        rows.extend(tuple(r) for r in conn.execute(query))
+    frame = pl.DataFrame(rows, schema={**SCHEMA, "observed_at": pl.Datetime("us")}, orient="row")
+    at = pl.col("observed_at")
+    # SQLite hands back naive UTC, PostgreSQL aware values (which polars already holds in UTC)
+    return frame.with_columns(at.dt.replace_time_zone("UTC") if frame.schema["observed_at"].time_zone is None  # type: ignore[attr-defined]
+                              else at.dt.convert_time_zone("UTC"))
+
+
+def latest_round(frame: pl.DataFrame) -> pl.DataFrame:
+    """Each service's latest round: at each amount the latest quotes (all those observed at that latest
+    moment), of the services' observations within ``ROUND`` of their latest. A quote present twice (stored,
+    and changed by the load: ``_new``) counts as loaded."""
+    if "_new" in frame.columns:
+        frame = frame.sort("_new").unique(subset=["source", "natural_key"], keep="last").drop("_new")
+    at = pl.col("observed_at")
+    return frame.filter(at == at.max().over(list(OFFER_KEY))).filter(at >= at.max().over(list(KEY)) - ROUND)
+
+
+def refresh(conn: Connection, published: pl.DataFrame) -> set[str]:
+    """Merge a load's published quotes (as written to ``quote``, with ``source``) into the current offers
+    of the corridors it touches, then refresh those corridors' summaries; returns the corridors."""
+    if published.is_empty():
+        return set()
+    corridors = sorted(set(published.get_column("corridor").to_list()))
+    stored = _read(conn, _table(CurrentOffer), corridors).with_columns(pl.lit(0, pl.Int8).alias("_new"))
+    loaded = published.select([pl.col(n).cast(t) for n, t in SCHEMA.items()]).with_columns(
+        pl.lit(1, pl.Int8).alias("_new"))
+    _replace(conn, corridors, latest_round(pl.concat([stored, loaded], how="vertical")))
+    return set(corridors)
+
+
+def rebuild(conn: Connection, corridors: Iterable[str] | None = None) -> set[str]:
+    """Recompute the current offers and summaries of ``corridors`` (every corridor with quotes when None)
+    from every stored quote; returns the corridors."""
+    quote = _table(Quote)
+    if corridors is None:
+        corridors = [c for (c,) in conn.execute(select(quote.c.corridor).distinct())]
+    wanted = sorted(set(corridors))
+    if not wanted:
+        return set()
+    _replace(conn, wanted, latest_round(_read(conn, quote, wanted)))
+    return set(wanted)
+
+
+def _replace(conn: Connection, corridors: Sequence[str], offers: pl.DataFrame) -> None:
+    table = _table(CurrentOffer)
+    for offset in range(0, len(corridors), 500):
+        conn.execute(delete(table).where(table.c.corridor.in_(list(corridors[offset:offset + 500]))))
+    bulk_upsert(conn, table, offers.select(OFFER_COLUMNS), ("source", "natural_key"))
+    refresh_corridors(conn, corridors)
+
+
+def refresh_corridors(conn: Connection, corridors: Sequence[str]) -> None:
+    """Rewrite the summaries of ``corridors`` from their current offers and statistics (a corridor without
+    current offers has none), and raise their version above every other."""
+    offers, stats, summary = _table(CurrentOffer), _table(CorridorStat), _table(CurrentCorridor)
+    wanted = list(corridors)
+    lines: dict[str, dict[str, Any]] = {}
+    best: dict[str, tuple[str, int, int | None]] = {}
+    for offset in range(0, len(wanted), 500):
+        chunk = wanted[offset:offset + 500]
+        # every quote's service has current offers, so these are the providers and latest quarter ever quoted
+        for corridor, source_country, destination_country, period, providers in conn.execute(
+                select(offers.c.corridor, func.min(offers.c.source_country), func.min(offers.c.destination_country),
+                       func.max(offers.c.period), func.count(func.distinct(offers.c.provider_slug)))
+                .where(offers.c.corridor.in_(chunk)).group_by(offers.c.corridor)):
+            lines[corridor] = {"corridor": corridor, "source_country": source_country,
+                               "destination_country": destination_country, "latest_period": period,
+                               "services": providers}
+        for corridor, period, source, services in conn.execute(
+                select(stats.c.corridor, stats.c.period, stats.c.source, stats.c.services)
+                .where(stats.c.corridor.in_(chunk), stats.c.amount_usd == LIST_AMOUNT_USD,
+                       stats.c.source.in_(list(STAT_PREFERENCE)))):
+            rank = (period, -STAT_PREFERENCE[source])
+            if corridor not in best or rank > best[corridor][:2]:
+                best[corridor] = (period, -STAT_PREFERENCE[source], services)
+    for corridor, (period, _rank, services) in best.items():
+        if corridor in lines:
+            lines[corridor].update(latest_period=period, services=services or lines[corridor]["services"])
+    version = int(conn.execute(select(func.coalesce(func.max(summary.c.version), 0))).scalar_one()) + 1
+    now = utcnow()
+    for offset in range(0, len(wanted), 500):
+        conn.execute(delete(summary).where(summary.c.corridor.in_(wanted[offset:offset + 500])))
+    if lines:
+        conn.execute(summary.insert(), [{**line, "version": version, "refreshed_at": now} for line in lines.values()])
