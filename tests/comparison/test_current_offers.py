@@ -161,8 +161,8 @@ def test_the_api_and_the_page_give_what_they_gave(loaded: Engine, settings: Sett
         for query in queries:
             form = {"from": "", "to": "", "amount": "", "currency": "", "payout": "", "payin": "", "sort": "received"}
             form.update(dict(part.split("=") for part in query.split("&")))
-            html, status = pages.build_results(loaded, settings, form, env)
-            results.append((client.get(f"/api/v1/compare?{query}").json(), status, html))
+            page = pages.build_results(loaded, settings, form, env)  # the results fragment, its status, …
+            results.append((client.get(f"/api/v1/compare?{query}").json(), page))
         results.append(client.get("/api/v1/corridors").json())
         return results
 
