@@ -88,10 +88,15 @@ def _violations(page) -> list[str]:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("entry", PAGES, ids=[p.name for p in PAGES])
 def test_page_fits_the_screen_and_axe_finds_nothing(visit, entry, locale, viewport):  # type: ignore[no-untyped-def]
     page = visit(entry, locale, viewport)
+    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")  # see all, check all
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"{entry.name}-{locale[:2]}-{viewport}.png", full_page=True)
     widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert widths[0] <= widths[1], f"{entry.path} scrolls sideways: {widths[0]} px in a {widths[1]} px viewport"
+    # Tables fit too, not only the page (the comparison's offers table is the compare page's own business).
+    wide = page.evaluate("""[...document.querySelectorAll('.table-wrap')].filter(w => !w.querySelector('table.offers')
+        && w.scrollWidth > w.clientWidth + 1).map(w => w.scrollWidth + ' px in ' + w.clientWidth)""")
+    assert wide == [], f"{entry.path}: tables wider than the screen: {wide}"
     assert _violations(page) == []
 
 
