@@ -127,9 +127,8 @@ def history_chart(points: list[HistoryPoint], lines: dict[str, list[tuple[str, D
     year_step = max(1, math.ceil((end - start) / (plot_w / (text_width("2000") * 1.5))))
     for year in range(start, math.floor(end) + 1, year_step):
         at = pad_l + (year - start) / (end - start) * plot_w
-        anchor = "start" if year == start else "middle"
-        if at + text_width("2000") / 2 > WIDTH - PAD_R:
-            anchor = "end"
+        half = text_width(str(year)) / 2
+        anchor = "start" if at - half < 0 else "end" if at + half > WIDTH - PAD_R else "middle"
         parts.append(f'<line x1="{at:.1f}" x2="{at:.1f}" y1="{PAD_T + plot_h}" y2="{PAD_T + plot_h + 5}" '
                      f'stroke="#4a5560"/><text class="x-label" x="{at:.1f}" y="{HEIGHT - 8}" '
                      f'text-anchor="{anchor}" fill="#4a5560">{year}</text>')
