@@ -28,6 +28,9 @@ class SitePage:
     path: str  # may hold {slug}, {pledge}, {listing}
     who: str | None = None  # None: anyone; "member" or "promoter": signed in as one
     status: int = 200
+    # A form sent wrong, to check the page as it answers: (CSS selector, value) pairs, then its submit button.
+    fill: tuple[tuple[str, str], ...] = ()
+    submit: str = "main form button[type=submit]"
 
 
 PAGES = [
@@ -41,7 +44,15 @@ PAGES = [
     SitePage("projects", "/projects"),
     SitePage("project", "/projects/{slug}"),
     SitePage("register", "/register"),
+    SitePage("register-refused", "/register", status=400,
+             fill=(("input[name=email]", "not-an-address"), ("input[name=password]", "short"))),
     SitePage("login", "/login"),
+    SitePage("login-refused", "/login", status=400,
+             fill=(("input[name=email]", MEMBER), ("input[name=password]", "not the password"))),
+    SitePage("alert-refused", "/", status=400, submit="form.alert-form button[type=submit]",
+             fill=(("form.alert-form input[name=email]", "nobody"),)),
+    SitePage("alert-confirm-bad", "/alerts/confirm?token=nothing", status=400),
+    SitePage("verify-bad", "/verify?token=nothing", status=400),
     SitePage("password-forgot", "/password/forgot"),
     SitePage("password-reset", "/password/reset?token=not-a-real-token"),
     SitePage("alert-unsubscribe", "/alerts/unsubscribe?alert=1&key=nothing"),
@@ -49,10 +60,17 @@ PAGES = [
     SitePage("account", "/account", who="member"),
     SitePage("my-pledges", "/my/pledges", who="member"),
     SitePage("my-pledge", "/my/pledges/{pledge}", who="member"),
+    SitePage("my-pledge-pay", "/my/pledges/{pledge}/pay", who="member"),
     SitePage("project-signed-in", "/projects/{slug}", who="member"),
+    SitePage("project-pledge-refused", "/projects/{slug}", who="member", status=400,
+             submit="form[action$='/pledge'] button[type=submit]",
+             fill=(("form[action$='/pledge'] input[name=amount]", "-1"),)),
     SitePage("my-listings", "/my/listings", who="promoter"),
     SitePage("my-listing-new", "/my/listings/new", who="promoter"),
     SitePage("my-listing", "/my/listings/{listing}", who="promoter"),
+    SitePage("my-listing-edit", "/my/listings/{listing}/edit", who="promoter"),
+    SitePage("my-listing-refused", "/my/listings/new", who="promoter", status=400,
+             fill=(("input[name=title]", "x"), ("input[name=goal]", "-5"))),
 ]
 
 

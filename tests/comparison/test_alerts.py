@@ -88,3 +88,10 @@ def test_alerts_are_checked_after_each_load_of_quotes(client, rpw_loaded, sessio
     assert report.published == 1, report
     mails = _mails(session)
     assert len(mails) == 2 and "Wave" in mails[-1].body  # 0.15 % total cost: under the 1.5 % threshold
+
+
+def test_a_refused_alert_marks_only_its_field(client, rpw_loaded):
+    r = _subscribe(client, email="not-an-address")
+    assert r.status_code == 400 and "<h1>" in r.text
+    assert r.text.count('aria-invalid="true"') == 1
+    assert 'aria-invalid="true" aria-describedby="a-email-error"' in r.text and 'id="a-email-error"' in r.text
