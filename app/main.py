@@ -22,6 +22,7 @@ from app.comparison.staff import StaffComparisonController
 from app.db import get_engine
 from app.deps import dependencies
 from app.errors import exception_handlers
+from app.limits import text_limits_middleware
 from app.marketplace.routes import MARKETPLACE_HANDLERS
 from app.middleware import locale_middleware, security_headers, user_middleware
 from app.numbers import id_bounds_middleware
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                              secure=settings.production),
             DefineMiddleware(user_middleware),
             id_bounds_middleware,
+            text_limits_middleware,
         ],
         csrf_config=csrf,
         stores=stores,

@@ -99,11 +99,12 @@ def _shown(bound: Decimal) -> str:
 
 def parse_decimal(raw: object, *, field: str, places: int, minimum: Decimal, maximum: Decimal,
                   currency: str | None = None, invalid: str | None = None,
-                  out_of_bounds: str | None = None) -> Decimal:
+                  out_of_bounds: str | None = None, too_small: str | None = None) -> Decimal:
     """A decimal within [minimum, maximum] with at most `places` decimals, exactly as typed (never an exponent).
 
     `invalid` replaces the generic "please enter a number" message (e.g. with an example fitting the field),
-    `out_of_bounds` the "at least"/"at most" ones (e.g. "a campaign lasts between 1 and 60 days").
+    `out_of_bounds` the "at least"/"at most" ones (e.g. "a campaign lasts between 1 and 60 days"), `too_small`
+    the "at least" one alone (e.g. "the minimum pledge for this project is 20 €").
     """
     text = "" if raw is None else str(raw).strip()
     example = "200" if places else "50"
@@ -126,9 +127,9 @@ def parse_decimal(raw: object, *, field: str, places: int, minimum: Decimal, max
     value = Decimal(f"{'-' if negative else ''}{whole or '0'}.{fraction or '0'}") if fraction \
         else Decimal(f"{'-' if negative else ''}{whole or '0'}")
     if value < minimum:
-        raise BadInput(out_of_bounds or (_("The amount must be more than zero.") if value <= 0 < minimum and places
-                                         else _("Please enter at least %(minimum)s.", minimum=_shown(minimum))),
-                       field=field)
+        plain = _("The amount must be more than zero.") if value <= 0 < minimum and places \
+            else _("Please enter at least %(minimum)s.", minimum=_shown(minimum))
+        raise BadInput(too_small or out_of_bounds or plain, field=field)
     if value > maximum:
         raise BadInput(out_of_bounds or _("Please enter at most %(maximum)s.", maximum=_shown(maximum)), field=field)
     return value

@@ -12,6 +12,7 @@ from app import i18n
 from app.assets import asset_url
 from app.comparison.labels import LABELS
 from app.flash import pop_flashes
+from app.limits import text_limit
 from app.marketplace.format import FILTERS as FAST_FORMATS
 from app.marketplace.labels import LABEL_FILTERS
 from app.reference import corridor_name, country_name
@@ -25,7 +26,7 @@ def make_environment(template_dir: Path = TEMPLATE_DIR) -> Environment:
                       trim_blocks=True, lstrip_blocks=True)
     env.globals.update(_=i18n._, ngettext=i18n.ngettext, locale=i18n.current_locale.get, pop_flashes=pop_flashes,
                        LOCALES=i18n.LOCALES, country_name=country_name, corridor_name=corridor_name,
-                       asset_url=asset_url)
+                       asset_url=asset_url, text_limit=text_limit)
     env.filters.update(money=i18n.fmt_money, number=i18n.fmt_number, pct=i18n.fmt_pct)
     env.globals.update(LABELS)
     env.filters.update(LABEL_FILTERS)  # marketplace codes -> translated words

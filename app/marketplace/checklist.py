@@ -7,10 +7,11 @@ import json
 from sqlmodel import Session, col, select
 
 from app.i18n import N_, _
+from app.limits import text_limit
 from app.models import ChecklistItem, ChecklistStatus, Listing, User
 from app.models.base import utcnow
 
-NOTE_MAX = 2000
+NOTE_MAX = text_limit("note_")  # the one table of lengths (the server refuses longer ones first)
 
 # Codes are stable (they are stored and chained into the audit trail); labels are translated at display.
 ITEMS: dict[str, str] = {

@@ -24,8 +24,7 @@ from app.reference import country_names
 COUNTRIES = ("SN", "ML", "CI", "BF", "NE", "GN", "GW", "GM", "MR", "CV", "TG", "BJ", "GH", "NG", "SL", "LR",
              "CM", "GA", "CG", "CD", "TD", "CF", "GQ")
 MAX_CAMPAIGN_DAYS = 60
-TEXT_LIMITS = {"title": 140, "summary": 400, "town": 120, "org_name": 200, "org_legal_form": 120,
-               "org_registration": 120}
+TEXTS = ("title", "summary", "town", "org_name", "org_legal_form", "org_registration", "story", "impact")
 
 
 @dataclass
@@ -65,9 +64,7 @@ def _amount(raw: str, currency: str, name: str, form: ListingForm, message: str,
 def read_form(data: dict[str, str]) -> ListingForm:
     form = ListingForm()
     get = lambda name: (data.get(name) or "").strip()  # noqa: E731
-    for name, limit in TEXT_LIMITS.items():
-        form.values[name] = get(name)[:limit]
-    for name in ("story", "impact"):
+    for name in TEXTS:  # lengths are checked for every form, against app.limits, before this runs
         form.values[name] = get(name)
     if not form.values["title"]:
         form.errors["title"] = _("Please give the project a title.")
@@ -167,7 +164,7 @@ def apply_form(session: Session, listing: Listing, form: ListingForm) -> Listing
 def form_values(session: Session, listing: Listing) -> dict[str, str]:
     """The listing as the strings its edit form shows."""
     values = {name: str(getattr(listing, name)) for name in (
-        *TEXT_LIMITS, "story", "impact", "country", "sector", "currency", "funding_model", "goal", "min_pledge",
+        *TEXTS, "country", "sector", "currency", "funding_model", "goal", "min_pledge",
         "campaign_days", "expected_jobs")}
     values["budget"] = "\n".join(f"{b.label} ; {b.amount}" for b in budget_of(session, listing))
     values["milestones"] = "\n".join(f"{m.due_on or ''} ; {m.title}" + (f" ; {m.amount}" if m.amount else "")

@@ -20,13 +20,15 @@ def places(currency: str) -> Decimal:
     return Decimal(1) if currency in ZERO_DECIMAL else Decimal("0.01")
 
 
-def read_amount(raw: object, currency: str, *, field: str, maximum: Decimal | None = None,
-                invalid: str | None = None) -> Decimal:
-    """An amount of `currency` typed in a form: whole francs CFA, euro cents, at most CEILING (or `maximum`)."""
+def read_amount(raw: object, currency: str, *, field: str, minimum: Decimal | None = None,
+                maximum: Decimal | None = None, invalid: str | None = None, too_small: str | None = None) -> Decimal:
+    """An amount of `currency` typed in a form: whole francs CFA, euro cents, from one unit (or `minimum`)
+    to CEILING (or `maximum`)."""
     unit = places(currency)
     ceiling = CEILING.get(currency, CEILING["EUR"])
-    return parse_decimal(raw, field=field, places=0 if unit == 1 else 2, minimum=unit, currency=currency,
-                         maximum=ceiling if maximum is None else min(maximum, ceiling), invalid=invalid)
+    return parse_decimal(raw, field=field, places=0 if unit == 1 else 2, minimum=max(minimum or unit, unit),
+                         maximum=ceiling if maximum is None else min(maximum, ceiling), currency=currency,
+                         invalid=invalid, too_small=too_small)
 
 
 def quantize(amount: Decimal, currency: str) -> Decimal:

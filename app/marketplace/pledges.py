@@ -30,8 +30,13 @@ def new_reference() -> str:
     return "P-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
 
 
-def parse_amount(raw: str, currency: str) -> Decimal:
-    return read_amount(raw, currency, field="amount", invalid=_("Please enter an amount, for example 50."))
+def parse_amount(raw: str, currency: str, minimum: Decimal | None = None) -> Decimal:
+    """The amount a member pledges, from the project's minimum pledge (when given) up to the money ceiling."""
+    return read_amount(raw, currency, field="amount", minimum=minimum,
+                       invalid=_("Please enter an amount, for example 50."),
+                       too_small=None if minimum is None else _(
+                           "The minimum pledge for this project is %(min)s %(currency)s.", min=minimum,
+                           currency=currency))
 
 
 def create(session: Session, listing: Listing, member: User, amount: Decimal, method: PledgeMethod,

@@ -125,7 +125,7 @@ class ProjectController(Controller):
         gateway = BillingGateway.from_settings(settings)
         method = PledgeMethod.stripe if data.get("method") == "card" and gateway else PledgeMethod.manual
         try:
-            amount = pledges.parse_amount(data.get("amount", ""), listing.currency)
+            amount = pledges.parse_amount(data.get("amount", ""), listing.currency, listing.min_pledge)
             pledge = pledges.create(db, listing, me, amount, method)
         except DomainError as exc:
             db.rollback()

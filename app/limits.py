@@ -1,0 +1,85 @@
+"""The one table of text lengths: forms show it (`maxlength`, through the field macros) and the server enforces it.
+
+Every field a form posts is bounded: by its entry here, by its prefix (`note_…` for checklist notes), or by
+DEFAULT. The server counts characters after turning CRLF into LF, as browsers do for `maxlength` (which counts
+UTF-16 units, so a browser never sends more than the server takes). Database columns are at least as long as
+their entry here (a test checks it), so a text the server accepts is stored whole.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from app.errors import BadInput
+from app.i18n import _
+from app.numbers import MAX_TEXT
+
+DEFAULT = 200
+TEXT_LIMITS: dict[str, int] = {
+    # a listing
+    "title": 140, "summary": 400, "story": 10_000, "impact": 2_000, "town": 120, "org_name": 200,
+    "org_legal_form": 120, "org_registration": 120, "budget": 4_000, "milestones": 4_000,
+    # an update to backers
+    "body": 10_000,
+    # accounts
+    "email": 254, "password": 256, "new_password": 256, "current_password": 256, "display_name": 120,
+    "token": 200, "next": 500,
+    # staff: vetting, ledgers, observations
+    "reason": 2_000, "note": 2_000, "reference": 120, "provider": 120, "observed_at": 40,
+    # numbers (the parser refuses longer ones anyway) and codes
+    **dict.fromkeys(("amount", "goal", "min_pledge", "fee", "rate", "threshold", "campaign_days", "expected_jobs",
+                     "milestone_id", "snapshot", "alert", "page", "amount_usd"), MAX_TEXT),
+    **dict.fromkeys(("country", "source_country", "destination_country", "from", "to", "currency",
+                     "send_currency", "receive_currency"), 3),
+    "q": 100, "key": 100,
+}
+PREFIXES: dict[str, int] = {"note_": TEXT_LIMITS["note"], "status_": 20}
+
+
+def text_limit(name: str) -> int:
+    """The maximum length of the field called `name`, in characters."""
+    if name in TEXT_LIMITS:
+        return TEXT_LIMITS[name]
+    for prefix, limit in PREFIXES.items():
+        if name.startswith(prefix):
+            return limit
+    return DEFAULT
+
+
+def too_long(name: str, value: str) -> BadInput | None:
+    """The error for a text over its limit, or None."""
+    limit, length = text_limit(name), len(value.replace("\r\n", "\n"))
+    if length <= limit:
+        return None
+    return BadInput(_("This text is too long: %(length)s characters for at most %(limit)s (field “%(field)s”).",
+                      length=length, limit=limit, field=name), field=name)
+
+
+def check_lengths(values: Any) -> None:
+    """Raise the first too-long error among the text values of a form (`multi_items()` or a mapping)."""
+    items = values.multi_items() if hasattr(values, "multi_items") else values.items()
+    for name, value in items:
+        if isinstance(value, str) and (error := too_long(name, value)):
+            raise error
+
+
+_FORMS = (b"application/x-www-form-urlencoded", b"multipart/form-data")
+
+
+def text_limits_middleware(app: ASGIApp) -> ASGIApp:
+    """Every form posted to any route is checked against the table before its handler runs.
+
+    The form is read once: Litestar keeps the parsed form in the connection state, and the handler reuses it.
+    """
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope.get("method") in ("POST", "PUT", "PATCH"):
+            content_type = next((v for k, v in scope.get("headers", []) if k == b"content-type"), b"")
+            if content_type.lower().startswith(_FORMS):
+                check_lengths(await Request(scope, receive).form())
+        await app(scope, receive, send)
+
+    return middleware
