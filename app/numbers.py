@@ -127,9 +127,10 @@ def parse_decimal(raw: object, *, field: str, places: int, minimum: Decimal, max
     value = Decimal(f"{'-' if negative else ''}{whole or '0'}.{fraction or '0'}") if fraction \
         else Decimal(f"{'-' if negative else ''}{whole or '0'}")
     if value < minimum:
-        plain = _("The amount must be more than zero.") if value <= 0 < minimum and places \
-            else _("Please enter at least %(minimum)s.", minimum=_shown(minimum))
-        raise BadInput(too_small or out_of_bounds or plain, field=field)
+        if value <= 0 < minimum and places and out_of_bounds is None:
+            raise BadInput(_("The amount must be more than zero."), field=field)
+        raise BadInput(too_small or out_of_bounds or _("Please enter at least %(minimum)s.",
+                                                       minimum=_shown(minimum)), field=field)
     if value > maximum:
         raise BadInput(out_of_bounds or _("Please enter at most %(maximum)s.", maximum=_shown(maximum)), field=field)
     return value
