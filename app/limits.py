@@ -22,6 +22,7 @@ TEXT_LIMITS: dict[str, int] = {
     # a listing
     "title": 140, "summary": 400, "story": 10_000, "impact": 2_000, "town": 120, "org_name": 200,
     "org_legal_form": 120, "org_registration": 120, "budget": 4_000, "milestones": 4_000,
+    "other_funding": 400,
     # an update to backers
     "body": 10_000,
     # accounts

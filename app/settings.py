@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     upload_dir: Path = PROJECT_ROOT / "var" / "uploads"
     second_approval_above: Decimal = Decimal("50000")
     pledge_cancel_hours: int = 48
+    # The largest single pledge: at most this many euros (CFA francs at the peg) and this multiple of the goal.
+    pledge_ceiling: Decimal = Decimal("20000")
+    pledge_goal_multiple: Decimal = Decimal("1")
 
     scheduler_enabled: bool = True
     login_max_failures: int = 10

@@ -115,8 +115,8 @@ def load_examples(session: Session, settings: Settings) -> str:
         assert not form.errors, form.errors
         assert promoter.id is not None
         listing = listings.apply_form(session, Listing(promoter_id=promoter.id, slug="", title="", country="SN",
-                                                       sector="agriculture", goal=Decimal(0), min_pledge=Decimal(0),
-                                                       is_example=True), form)
+                                                       sector="agriculture", goal=Decimal(0), min_pledge=Decimal(0)),
+                                      form)
         documents.store(session, settings, listing, promoter, "registration", "registration-example.pdf", EXAMPLE_PDF)
         vetting.submit(session, listing, promoter)
         for item in checklist.items_for(session, listing):
@@ -131,6 +131,10 @@ def load_examples(session: Session, settings: Settings) -> str:
             amount = max(listing.min_pledge, (listing.goal * share).quantize(Decimal(1)))
             pledge = pledges.create(session, listing, backer, amount, PledgeMethod.manual)
             pledges.mark_received(session, pledge, staff)
+        # Marked last: an example project takes no pledge but these, which show what progress looks like.
+        listing.is_example = True
+        session.add(listing)
+        session.flush()
     return f"{len(EXAMPLES)} example projects published"
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from app.errors import BadInput, Forbidden, NotFound
-from app.i18n import _, current_locale
+from app.i18n import _, current_locale, fmt_money
 from app.marketplace.money import LISTING_CURRENCIES, read_amount
 from app.models import BudgetLine, FundingModel, Listing, Milestone, Sector, User
 from app.numbers import parse_int
@@ -24,7 +24,8 @@ from app.reference import country_names
 COUNTRIES = ("SN", "ML", "CI", "BF", "NE", "GN", "GW", "GM", "MR", "CV", "TG", "BJ", "GH", "NG", "SL", "LR",
              "CM", "GA", "CG", "CD", "TD", "CF", "GQ")
 MAX_CAMPAIGN_DAYS = 60
-TEXTS = ("title", "summary", "town", "org_name", "org_legal_form", "org_registration", "story", "impact")
+TEXTS = ("title", "summary", "town", "org_name", "org_legal_form", "org_registration", "story", "impact",
+         "other_funding")
 
 
 @dataclass
@@ -101,7 +102,23 @@ def read_form(data: dict[str, str]) -> ListingForm:
             form.errors[name] = exc.message
     _read_budget(get("budget"), currency, form)
     _read_milestones(get("milestones"), currency, form)
+    _check_budget_against_goal(form, currency)
     return form
+
+
+def _check_budget_against_goal(form: ListingForm, currency: str) -> None:
+    """The budget lines add up to the goal, or, when the budget is larger, the form says what pays for the rest."""
+    goal = form.values.get("goal")
+    if not form.budget or not isinstance(goal, Decimal) or "budget" in form.errors:
+        return
+    total = sum((amount for _label, amount in form.budget), start=Decimal(0))
+    shown = {"total": fmt_money(total, currency), "goal": fmt_money(goal, currency)}
+    if total < goal:
+        form.errors["budget"] = _("The budget lines add up to %(total)s, less than the goal of %(goal)s: list what "
+                                  "the rest pays for, or lower the goal.", **shown)
+    elif total > goal and not form.values["other_funding"]:
+        form.errors["other_funding"] = _("The budget (%(total)s) is larger than the goal (%(goal)s): say what pays "
+                                         "for the rest, for example the cooperative's own funds or a loan.", **shown)
 
 
 def _read_budget(text: str, currency: str, form: ListingForm) -> None:

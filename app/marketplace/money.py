@@ -49,6 +49,16 @@ def in_eur(amount: Decimal, currency: str) -> Decimal:
     return quantize(converted, "EUR")
 
 
+def from_eur(amount: Decimal, currency: str) -> Decimal:
+    """Euros in a listing currency (CFA francs at the fixed peg), rounded to the currency's unit."""
+    if currency == "EUR":
+        return amount
+    converted = convert_at_peg(amount, "EUR", currency)
+    if converted is None:
+        raise KeyError(currency)
+    return quantize(converted, currency)
+
+
 def equivalent(amount: Decimal, currency: str, country_currency: str | None) -> tuple[Decimal, str] | None:
     """The amount in the other currency worth showing: CFA beside euros, euros beside CFA."""
     if currency == "EUR" and country_currency in CFA:

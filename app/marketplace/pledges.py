@@ -15,11 +15,12 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app.errors import BadInput, Conflict, Forbidden
-from app.i18n import _
-from app.marketplace.money import is_exact, read_amount
+from app.i18n import _, fmt_money
+from app.marketplace.money import from_eur, is_exact, quantize, read_amount
 from app.models import Listing, ListingState, Pledge, PledgeMethod, PledgeState, User
 from app.models.base import aware, utcnow
 from app.models.billing import SECURED_STATES
+from app.settings import Settings, get_settings
 
 P = PledgeState
 # Ambiguous letters are left out: members read references aloud to their bank or mobile-money agent.
@@ -39,17 +40,35 @@ def parse_amount(raw: str, currency: str, minimum: Decimal | None = None) -> Dec
                            currency=currency))
 
 
+def maximum(listing: Listing, settings: Settings) -> Decimal:
+    """The largest pledge the listing takes: the programme's ceiling (in euros, CFA at the peg) or a
+    multiple of the goal, whichever is lower."""
+    ceiling = settings.pledge_ceiling if listing.currency == "EUR" else from_eur(settings.pledge_ceiling,
+                                                                                 listing.currency)
+    return quantize(min(ceiling, listing.goal * settings.pledge_goal_multiple), listing.currency)
+
+
 def create(session: Session, listing: Listing, member: User, amount: Decimal, method: PledgeMethod,
-           now: datetime | None = None) -> Pledge:
+           now: datetime | None = None, settings: Settings | None = None) -> Pledge:
     now = now or utcnow()
+    settings = settings or get_settings()
     deadline = aware(listing.deadline)
+    if listing.is_example:
+        raise Conflict(_("This is an example project: it shows how the marketplace works and takes no pledges."))
     if listing.state != ListingState.published.value or deadline is None or deadline <= now:
         raise Conflict(_("This project is not taking pledges."))
     if listing.promoter_id == member.id:
         raise Forbidden(_("You cannot pledge to your own project."))
+    if member.email_verified_at is None:
+        raise Forbidden(_("Please confirm your e-mail address before pledging: open the link we sent you, or "
+                          "ask for a new one on your account page."))
     if amount < listing.min_pledge:
         raise BadInput(_("The minimum pledge for this project is %(min)s %(currency)s.",
                          min=listing.min_pledge, currency=listing.currency), field="amount")
+    largest = maximum(listing, settings)
+    if amount > largest:
+        raise BadInput(_("The largest pledge this project takes is %(max)s.",
+                         max=fmt_money(largest, listing.currency)), field="amount")
     if not is_exact(amount, listing.currency):
         raise BadInput(_("Please use whole units of %(currency)s.", currency=listing.currency), field="amount")
     assert listing.id is not None and member.id is not None

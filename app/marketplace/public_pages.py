@@ -77,7 +77,8 @@ def project_context(db: Session, listing: Listing, user: User | None, settings: 
                 ledger=disbursements.ledger(db, listing), photos=[d for d in files if d.kind == "photo"],
                 promoter=db.get(User, listing.promoter_id), my_pledges=mine,
                 card_payments=bool(settings.stripe_secret_key), errors={}, form={},
-                is_insider=documents.may_read(user, listing), viewer=user)
+                is_insider=documents.may_read(user, listing), viewer=user,
+                max_pledge=pledges.maximum(listing, settings))
 
 
 class ProjectController(Controller):
@@ -126,7 +127,7 @@ class ProjectController(Controller):
         method = PledgeMethod.stripe if data.get("method") == "card" and gateway else PledgeMethod.manual
         try:
             amount = pledges.parse_amount(data.get("amount", ""), listing.currency, listing.min_pledge)
-            pledge = pledges.create(db, listing, me, amount, method)
+            pledge = pledges.create(db, listing, me, amount, method, settings=settings)
         except DomainError as exc:
             db.rollback()
             raise FormError.of(exc, "project", form=data, context=project_context(db, listing, me, settings)) from exc

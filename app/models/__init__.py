@@ -3,13 +3,16 @@
 from app.models.accounts import EmailToken, KeyValue, OutboxMessage, Role, User
 from app.models.alerts import AlertKind, RateAlert
 from app.models.billing import (
+    AccountKind,
     AttemptKind,
     AttemptState,
+    MobileOperator,
     PaymentAttempt,
     Pledge,
     PledgeMethod,
     PledgeState,
     ProcessedWebhookEvent,
+    ReceivingAccount,
 )
 from app.models.current import CurrentCorridor, CurrentOffer
 from app.models.marketplace import (
@@ -42,6 +45,9 @@ from app.models.quotes import (
 from app.models.reference import Country, Currency
 
 __all__ = [
+    "AccountKind",
+    "MobileOperator",
+    "ReceivingAccount",
     "AlertKind",
     "RateAlert",
     "Approval",

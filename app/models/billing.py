@@ -29,8 +29,15 @@ SECURED_STATES = frozenset({PledgeState.card_saved.value, PledgeState.paid.value
 
 
 class PledgeMethod(StrEnum):
-    stripe = "stripe"
-    manual = "manual"
+    """The identifiers of the payment methods registered in `app.billing.methods` (the only place that
+    decides anything by method)."""
+
+    bank_transfer = "bank_transfer"
+    mobile_money = "mobile_money"
+    stripe_card = "stripe_card"
+    # Names of the first round, kept so older callers read the same.
+    manual = "bank_transfer"
+    stripe = "stripe_card"
 
 
 class Pledge(SQLModel, table=True):
@@ -41,13 +48,14 @@ class Pledge(SQLModel, table=True):
     amount: Decimal = amount_column()
     currency: str = Field(max_length=3)
     state: str = Field(default=PledgeState.awaiting_payment.value, max_length=20)
-    method: str = Field(default=PledgeMethod.manual.value, max_length=8)
+    method: str = Field(default=PledgeMethod.bank_transfer.value, max_length=20)
     reference: str = Field(unique=True, max_length=20)  # quoted on transfers and receipts
     stripe_customer_id: str | None = Field(default=None, max_length=64)
     stripe_payment_method_id: str | None = Field(default=None, max_length=64)
     created_at: datetime = timestamp()
     updated_at: datetime = timestamp()
     secured_at: datetime | None = timestamp(nullable=True, default_now=False)
+    reminded_at: datetime | None = timestamp(nullable=True, default_now=False)  # unpaid-promise reminder sent
 
 
 class AttemptKind(StrEnum):
@@ -88,3 +96,31 @@ class ProcessedWebhookEvent(SQLModel, table=True):
     type: str = Field(max_length=80)
     outcome: str = Field(default="", sa_column=Column(Text, nullable=False))
     received_at: datetime = timestamp()
+
+
+class AccountKind(StrEnum):
+    bank = "bank"
+    mobile_money = "mobile_money"
+
+
+class MobileOperator(StrEnum):
+    orange_money = "orange_money"
+    wave = "wave"
+    mtn_momo = "mtn_momo"
+
+
+class ReceivingAccount(SQLModel, table=True):
+    """An account of the programme that members send manual payments to (set up by admins)."""
+
+    __tablename__ = "receiving_account"
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)
+    holder: str = Field(max_length=140)
+    iban: str = Field(default="", max_length=34)
+    bic: str = Field(default="", max_length=11)
+    operator: str = Field(default="", max_length=20)
+    country: str = Field(default="", max_length=2)
+    number: str = Field(default="", max_length=20)
+    currency: str = Field(max_length=3)
+    active: bool = True
+    created_at: datetime = timestamp()

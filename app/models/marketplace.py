@@ -75,6 +75,8 @@ class Listing(SQLModel, table=True):
     campaign_days: int = 45
     expected_jobs: int = 0
     impact: str = Field(default="", sa_column=Column(Text, nullable=False))
+    # When the budget is larger than the goal: what pays for the rest (own funds, a loan, a grant).
+    other_funding: str = Field(default="", sa_column=Column(Text, nullable=False))
     state: str = Field(default=ListingState.draft.value, max_length=20)
     promoter_id: int = Field(foreign_key="user.id", index=True)
     is_example: bool = False

@@ -37,7 +37,7 @@ def _stripe_list(url: str, kind: str, **params: str) -> list[dict]:  # type: ign
 def _card_pledge(session, settings, billing, people, card: str, amount: str = "100", **listing):  # type: ignore[no-untyped-def]
     target = published(session, settings, people["promoter"], people["staff"], goal="100", min_pledge="10",
                        budget="Mill ; 100", **listing)
-    pledge = pledges.create(session, target, people["member"], Decimal(amount), PledgeMethod.stripe)
+    pledge = pledges.create(session, target, people["member"], Decimal(amount), PledgeMethod.stripe, settings=settings)
     return target, pledge
 
 
@@ -67,6 +67,7 @@ def test_saved_card_is_charged_exactly_once_when_the_campaign_succeeds(session, 
 
 
 def test_zero_decimal_currency_reaches_stripe_in_whole_francs(session, settings, billing, people, localstripe_url):
+    settings.pledge_goal_multiple = Decimal("1000")  # a 65 000 F pledge to a 100 F goal, to test the units only
     listing, pledge = _card_pledge(session, settings, billing, people, "pm_card_visa", amount="65000",
                                    currency="XOF", funding_model="keep_it_all")
     assert payments.pay_now(session, billing, pledge, people["member"], "pm_card_visa") == AttemptState.succeeded
