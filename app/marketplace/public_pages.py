@@ -145,7 +145,7 @@ class ProjectController(Controller):
         if listing is None or document is None or document.listing_id != listing.id or document.kind != "photo":
             raise NotFound(_("We could not find this photo."))
         return File(documents.path_of(settings, document), media_type=document.content_type,
-                    content_disposition_type="inline", filename=document.filename)
+                    content_disposition_type="inline", filename=documents.served_name(document))
 
     @get("/documents/{document_id:int}", guards=[requires_login], sync_to_thread=True)
     def document(self, document_id: int, db: Session, user: User | None, settings: Settings) -> File:
@@ -154,7 +154,7 @@ class ProjectController(Controller):
         if document is None or listing is None or not documents.may_read(user, listing):
             raise NotFound(_("We could not find this document."))
         return File(documents.path_of(settings, document), media_type=document.content_type,
-                    content_disposition_type="attachment", filename=document.filename)
+                    content_disposition_type="attachment", filename=documents.served_name(document))
 
 
 def checkout_redirect(request: Request[Any, Any, Any], db: Session, gateway: BillingGateway, pledge: Pledge,

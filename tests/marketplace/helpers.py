@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
+from PIL import Image
 from sqlmodel import Session, select
 
 from app.marketplace import checklist, documents, listings, vetting
@@ -14,7 +16,15 @@ from app.settings import Settings
 from tests.support import make_user
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 6), (200, 120, 40)).save(out, "PNG")
+    return out.getvalue()
+
+
+PNG = _png()  # a real image: photos are decoded and encoded again on upload
 
 
 def person(session: Session, engine, email: str, role: str = "member") -> User:  # type: ignore[no-untyped-def]
