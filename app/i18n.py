@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import gettext
+from collections.abc import Callable
 from contextvars import ContextVar
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 from io import BytesIO
+from typing import NamedTuple
 
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, get_currency_precision
 
 from app.settings import PROJECT_ROOT
 
@@ -83,11 +85,77 @@ def _babel_locale(locale: str) -> str:
     return "fr_FR" if locale == "fr" else "en_GB" if locale == "en-GB" else "en_US"
 
 
+# Babel formats a number in about 0.1 ms, and a page of offers needs hundreds. The shape of a format (what
+# comes before the digits, the group and decimal separators, the places, what comes after) is learnt once
+# from Babel's own rendering of a probe, then applied with string operations: the same text (a test
+# compares them). Negative values have their own shape; a negative that rounds to zero and non-finite
+# values go to Babel.
+PROBE_WHOLE = 1234567
+
+
+class _Shape(NamedTuple):
+    prefix: str
+    group: str
+    decimal: str
+    places: int
+    suffix: str
+
+    def apply(self, value: Decimal) -> str:
+        text = f"{value.quantize(Decimal(1).scaleb(-self.places), rounding=ROUND_HALF_EVEN):f}"
+        whole, _sep, fraction = text.partition(".")
+        grouped = f"{int(whole):,}".replace(",", self.group)
+        return f"{self.prefix}{grouped}{self.decimal}{fraction}{self.suffix}"
+
+
+def _learn(rendered: str, places: int, sign: int = 1) -> _Shape | None:
+    """The shape of ``rendered`` = the probe ±1234567.(places digits); None when it is not that simple."""
+    fraction = "123456789"[:places]
+    first, last = rendered.find("1"), max(rendered.rfind(d) for d in "0123456789")
+    core = rendered[first:last + 1] if first >= 0 else ""
+    digits = "".join(c for c in core if c.isdigit())
+    if digits != f"{PROBE_WHOLE}{fraction}" or len(core) < 9:
+        return None
+    group, decimal = core[1], (core[-places - 1] if places else "")
+    shape = _Shape(rendered[:first], group, decimal, places, rendered[last + 1:])
+    return shape if shape.apply(Decimal(f"{PROBE_WHOLE}.{fraction}" if places else PROBE_WHOLE)) == rendered \
+        else None
+
+
+def _probe(places: int, sign: int) -> Decimal:
+    return sign * (Decimal(f"{PROBE_WHOLE}.{'123456789'[:places]}") if places else Decimal(PROBE_WHOLE))
+
+
+@lru_cache(maxsize=128)
+def _number_shape(places: int, locale: str, sign: int = 1) -> _Shape | None:
+    pattern = f"#,##0.{'0' * places}" if places else "#,##0"
+    return _learn(format_decimal(_probe(places, sign), format=pattern, locale=locale), places, sign)
+
+
+@lru_cache(maxsize=512)
+def _money_shape(currency: str, locale: str, sign: int = 1) -> _Shape | None:
+    places = get_currency_precision(currency)
+    return _learn(format_currency(_probe(places, sign), currency, locale=locale), places, sign)
+
+
+def _fast(value: Decimal, shape: Callable[[int], _Shape | None]) -> str | None:
+    if not value.is_finite():
+        return None
+    if value >= 0:
+        found = shape(1)
+        return found.apply(value) if found is not None else None
+    found = shape(-1)
+    text = found.apply(-value) if found is not None else None
+    # a negative that rounds to zero is Babel's to write
+    return text if text is not None and any(c in "123456789" for c in text) else None
+
+
 def fmt_number(value: Decimal | int | None, digits: int = 2, locale: str | None = None) -> str:
     if value is None:
         return "—"
-    return format_decimal(Decimal(value), format=f"#,##0.{'0' * digits}" if digits else "#,##0",
-                          locale=_babel_locale(locale or current_locale.get()))
+    babel_locale = _babel_locale(locale or current_locale.get())
+    number = Decimal(value)
+    return _fast(number, lambda sign: _number_shape(digits, babel_locale, sign)) or format_decimal(
+        number, format=f"#,##0.{'0' * digits}" if digits else "#,##0", locale=babel_locale)
 
 
 def fmt_money(amount: Decimal | int | None, currency: str, locale: str | None = None) -> str:
@@ -97,7 +165,9 @@ def fmt_money(amount: Decimal | int | None, currency: str, locale: str | None = 
     loc = locale or current_locale.get()
     if currency in CFA:
         return f"{fmt_number(amount, 0, loc)}\u00a0FCFA"
-    return format_currency(Decimal(amount), currency, locale=_babel_locale(loc))
+    value = Decimal(amount)
+    return _fast(value, lambda sign: _money_shape(currency, _babel_locale(loc), sign)) or format_currency(
+        value, currency, locale=_babel_locale(loc))
 
 
 def fmt_pct(value: Decimal | None, locale: str | None = None) -> str:

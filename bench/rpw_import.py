@@ -75,12 +75,27 @@ def quarters() -> list[tuple[int, int]]:
     return [yq for yq in every if yq != (2025, 2)]  # no collection round in 2025 Q2
 
 
-def service_row(rng: random.Random, ident: int, year: int, quarter: int) -> list[object]:
-    src = rng.choice(list(SOURCES))
-    dst = rng.choice(list(DESTINATIONS))
+Service = tuple[str, str, str, str, str, str | None, str, str]  # src, dst, firm, type, pay-in, access, speed, payout
+SERVICES_PER_CORRIDOR = 30  # as surveyed: the same services of a corridor, quarter after quarter
+
+
+def catalogue(rng: random.Random) -> list[Service]:
+    """Every corridor's services, corridor by corridor (RPW surveys the same services every quarter)."""
+    services: list[Service] = []
+    for src in SOURCES:
+        for dst in DESTINATIONS:
+            for _ in range(SERVICES_PER_CORRIDOR):
+                firm, firm_type = rng.choice(FIRMS)
+                services.append((src, dst, firm, firm_type, rng.choice(PAYINS),
+                                 rng.choice(["Agent", "Internet/On-line", "Mobile phone", None]), rng.choice(SPEEDS),
+                                 rng.choice(PAYOUTS)))
+    return services
+
+
+def service_row(rng: random.Random, ident: int, year: int, quarter: int, service: Service) -> list[object]:
+    src, dst, firm, firm_type, payin, access, speed, payout = service
     src_name, ccy, low, high, usd = SOURCES[src]
     dst_name, dst_ccy, per_usd = DESTINATIONS[dst]
-    firm, firm_type = rng.choice(FIRMS)
     transparent = rng.choices(["Yes", "yes", "no"], [90, 5, 5])[0]
     margin = 0.0 if transparent == "no" else round(rng.gauss(1.5, 1.6), 2)
     inter = round(usd * per_usd, 4)
@@ -95,9 +110,8 @@ def service_row(rng: random.Random, ident: int, year: int, quarter: int) -> list
     day = datetime(year, 3 * quarter - 2, 1) + timedelta(days=rng.randrange(80))
     return [
         ident, f"{year}_{quarter}Q", src, src_name, "..", "High income", "..", "G8/G20", dst, dst_name,
-        "Sub-Saharan Africa", "Lower middle income", "IDA", "..", firm, firm_type, rng.choice(PAYINS),
-        rng.choice(["Agent", "Internet/On-line", "Mobile phone", None]), rng.choice(SPEEDS), *tiers, inter,
-        transparent, None, None, None, None, rng.choice(PAYOUTS),
+        "Sub-Saharan Africa", "Lower middle income", "IDA", "..", firm, firm_type, payin, access, speed, *tiers,
+        inter, transparent, None, None, None, None, payout,
         day.strftime("%d/%b/%Y") if as_text else day, src + dst,
         # helper columns: unlabelled working values, as in the release
         year, quarter, f"{src}{dst}{year}{quarter}", 1, None,
@@ -109,6 +123,8 @@ def build_workbook(rows: int, path: Path) -> None:
 
     rng = random.Random(2025)
     periods = quarters()
+    services = catalogue(rng)
+    per_quarter = -(-rows // len(periods))
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=path.parent) as scratch:
         partial = Path(scratch) / path.name
@@ -119,7 +135,8 @@ def build_workbook(rows: int, path: Path) -> None:
         date_col = HEADERS.index("date")
         for index in range(rows):
             year, quarter = periods[index * len(periods) // rows]
-            row = service_row(rng, 3_000_000 + index, year, quarter)
+            # each quarter surveys the catalogue in order: every corridor's services about once a quarter
+            row = service_row(rng, 3_000_000 + index, year, quarter, services[(index % per_quarter) % len(services)])
             for col, value in enumerate(row):
                 if isinstance(value, datetime) and col == date_col:
                     sheet.write_datetime(index + 1, col, value, day_format)
@@ -127,6 +144,16 @@ def build_workbook(rows: int, path: Path) -> None:
                     sheet.write(index + 1, col, value)
         book.close()
         os.replace(partial, path)  # the cache only ever holds complete workbooks
+
+
+def workbook(rows: int) -> Path:
+    """The full-scale workbook, built once and cached under var/bench/ (v2: stable services per corridor)."""
+    path = ROOT / "var" / "bench" / f"rpw_{rows}_v2.xlsx"
+    if not path.exists():
+        started = time.perf_counter()
+        build_workbook(rows, path)
+        print(f"built {path.relative_to(ROOT)} in {time.perf_counter() - started:.0f} s")
+    return path
 
 
 def read_with_polars(path: Path) -> int:
@@ -214,11 +241,7 @@ def main() -> None:
     if args.measure:
         measure_here(args.measure[0], Path(args.measure[1]))
         return
-    path = ROOT / "var" / "bench" / f"rpw_{args.rows}.xlsx"
-    if not path.exists():
-        started = time.perf_counter()
-        build_workbook(args.rows, path)
-        print(f"built {path.relative_to(ROOT)} in {time.perf_counter() - started:.0f} s")
+    path = workbook(args.rows)
     print(f"workbook: {path.stat().st_size / 2**20:.1f} MiB, {args.rows} services")
     runs: dict[str, list[dict[str, float]]] = {"polars": [], "import": []}
     for _ in range(args.repeat):

@@ -23,8 +23,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(database_url: str, timeout: float = 30.0) -> Iterator[int]:
-    port = free_port()
+def serve(database_url: str, timeout: float = 30.0, port: int | None = None) -> Iterator[int]:
+    """One worker on ``port`` (a free one when None) while the block runs; stopped by its pid."""
+    port = port or free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "SCHEDULER_ENABLED": "false", "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "app.asgi:app", "--host", "127.0.0.1",
                              "--port", str(port), "--workers", "1", "--log-level", "warning", "--no-access-log"],

@@ -149,9 +149,11 @@ def refresh_corridors(conn: Connection, corridors: Sequence[str]) -> None:
     for corridor, (period, _rank, services) in best.items():
         if corridor in lines:
             lines[corridor].update(latest_period=period, services=services or lines[corridor]["services"])
-    version = int(conn.execute(select(func.coalesce(func.max(summary.c.version), 0))).scalar_one()) + 1
     now = utcnow()
     for offset in range(0, len(wanted), 500):
         conn.execute(delete(summary).where(summary.c.corridor.in_(wanted[offset:offset + 500])))
+    # after the deletes: a concurrent refresh of the same corridors has committed by now (its lines were
+    # locked), so the version read here is above the one it wrote
+    version = int(conn.execute(select(func.coalesce(func.max(summary.c.version), 0))).scalar_one()) + 1
     if lines:
         conn.execute(summary.insert(), [{**line, "version": version, "refreshed_at": now} for line in lines.values()])

@@ -10,17 +10,16 @@ from sqlmodel import Session, func, select
 from app.cache import VersionedCache
 from app.models.current import CurrentCorridor
 from app.models.marketplace import Listing, ListingState
-from app.models.quotes import CorridorStat
 
 
 class ComparisonCache(VersionedCache):
     def _read_version(self) -> tuple[Any, ...]:
         with Session(self.engine) as session:
-            # every load of quotes or statistics raises the version of the corridors it touched
+            # every load of quotes or statistics raises the version of the corridors it touched (one small
+            # table: reading it never scans the history)
             quotes = session.exec(select(func.coalesce(func.sum(CurrentCorridor.version), 0), func.count())
                                   .select_from(CurrentCorridor)).one()
-            stats = session.exec(select(func.max(CorridorStat.id), func.count())).one()
             # the save -> invest suggestions follow the published projects
             listings = session.exec(select(func.max(Listing.updated_at), func.count())
                                     .where(Listing.state == ListingState.published.value)).one()
-        return (*quotes, *stats, *listings)
+        return (*quotes, *listings)

@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
+from app.comparison.current import CURRENT_OFFERS, Offered
 from app.comparison.recipient_fees import cash_out_fee, tariffs_for
 from app.errors import BadInput, NotFound
 from app.i18n import _
 from app.models.base import aware
-from app.models.current import CurrentOffer
 from app.numbers import parse_decimal
 from app.settings import Settings
 from basics.corridors import Corridor, alpha2, country_currency
@@ -93,19 +93,17 @@ def resolve_corridor(source: str, destination: str) -> Corridor:
     return Corridor(a, b, send, receive)
 
 
-def latest_services(session: Session, corridor: Corridor) -> list[CurrentOffer]:
+def latest_services(session: Session, corridor: Corridor) -> list[Offered]:
     """Each service's quotes from its latest observation round (RPW quarter or collection day), one per
     amount, newest first (then in a fixed order): the current offers the data path computed at each load."""
-    return list(session.exec(select(CurrentOffer).where(CurrentOffer.corridor == corridor.code).order_by(
-        col(CurrentOffer.observed_at).desc(), col(CurrentOffer.source), col(CurrentOffer.natural_key),
-        col(CurrentOffer.amount))).all())
+    return list(CURRENT_OFFERS.of(session, corridor.code))
 
 
 def _freshness(settings: Settings, source: str) -> timedelta:
     return timedelta(hours=getattr(settings, f"{source}_fresh_hours", 24 * 120))
 
 
-def price(quote: CurrentOffer, amount: Decimal, corridor: Corridor, now: datetime, settings: Settings) -> Offer:
+def price(quote: Offered, amount: Decimal, corridor: Corridor, now: datetime, settings: Settings) -> Offer:
     rate = quote.rate
     if rate is None and quote.mid_rate is not None and quote.fx_margin_pct is not None:
         rate = quote.mid_rate * (1 - quote.fx_margin_pct / 100)
@@ -161,7 +159,7 @@ def compare(session: Session, settings: Settings, source: str, destination: str,
         raise NotFound(_("We have no prices for transfers from %(a)s to %(b)s yet.",
                          a=corridor.source_country, b=corridor.destination_country))
     now = now or datetime.now(UTC)
-    chosen: dict[tuple[str, ...], CurrentOffer] = {}
+    chosen: dict[tuple[str, ...], Offered] = {}
     for quote in quotes:
         if payout and quote.payout != payout or payin and quote.payin != payin:
             continue
