@@ -13,6 +13,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.assets import LONG_LIVED, REVALIDATE
+
 UPSTREAM = "passerelle_web"
 LOG_FORMAT = "passerelle"
 
@@ -25,7 +27,6 @@ class SiteOptions:
     server_name: str = "_"
     access_log: str = "/var/log/nginx/passerelle.access.log"
     upstream_host: str = "127.0.0.1"
-    static_max_age: str = "1h"
 
 
 def render_site(options: SiteOptions) -> str:
@@ -40,6 +41,12 @@ upstream {UPSTREAM} {{
     least_conn;  # a slow compare page on one worker sends the next requests to the other
 {servers}
     keepalive 16;
+}}
+
+# The app's policy (app/assets.py): a content-hashed URL (?v=…) is kept a year, any other revalidates.
+map $arg_v $passerelle_static_cache {{
+    ""      "{REVALIDATE}";
+    default "{LONG_LIVED}";
 }}
 
 # $upstream_addr says which worker served each request ("-": nginx answered from disk).
@@ -71,7 +78,7 @@ server {{
 
     location /static/ {{
         alias {static_root};
-        expires {options.static_max_age};
+        add_header Cache-Control $passerelle_static_cache always;
         add_header X-Content-Type-Options nosniff always;
         try_files $uri @web;  # a name only the app knows (e.g. a content-hashed one)
     }}

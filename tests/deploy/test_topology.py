@@ -7,7 +7,6 @@ It needs PostgreSQL (TEST_POSTGRES_URL, else the local one), Redis and nginx; a 
 from __future__ import annotations
 
 import os
-import re
 import secrets
 import time
 import uuid
@@ -131,15 +130,19 @@ def test_the_login_throttle_counts_the_address_nginx_saw_not_the_one_claimed(dep
     assert not any("203.0.113.9" in key for key in keys), "a client chose the address it is counted under"
 
 
-def test_nginx_serves_static_files_with_caching_headers(deployed):  # type: ignore[no-untyped-def]
+def test_nginx_serves_static_files_with_the_apps_caching_headers(deployed):  # type: ignore[no-untyped-def]
+    from app.assets import LONG_LIVED, REVALIDATE, asset_url
+
     top, _url, _prefix = deployed
-    static = Path(__file__).resolve().parents[2] / "app" / "static"
-    name = next(p for p in sorted(static.rglob("*.css"))).relative_to(static).as_posix()
-    before = len(_upstreams(top, "GET", f"/static/{name}"))
-    answer = httpx.get(f"{top.url}/static/{name}")
-    assert answer.status_code == 200 and answer.headers["x-content-type-options"] == "nosniff"
-    assert re.search(r"max-age=\d+", answer.headers["cache-control"])
-    assert _worker_of(top, "GET", f"/static/{name}", before + 1) == "-", "no worker was asked for a file on disk"
+    versioned = asset_url("css/app.css")
+    plain = versioned.split("?")[0]
+    before = len(_upstreams(top, "GET", plain))
+    kept, asked = httpx.get(f"{top.url}{versioned}"), httpx.get(f"{top.url}{plain}")
+    assert kept.status_code == asked.status_code == 200 and kept.headers["x-content-type-options"] == "nosniff"
+    assert kept.headers["cache-control"] == LONG_LIVED, "a content-hashed URL is kept a year"
+    assert asked.headers["cache-control"] == REVALIDATE, "an unversioned URL is asked again"
+    assert _worker_of(top, "GET", plain, before + 1) == "-", "no worker was asked for a file on disk"
+    assert _worker_of(top, "GET", versioned, 1) == "-"
 
 
 def test_the_scheduler_is_its_own_process_and_the_workers_run_no_jobs(deployed):  # type: ignore[no-untyped-def]
