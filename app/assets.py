@@ -9,7 +9,8 @@ from app.settings import PROJECT_ROOT
 
 STATIC_DIR = PROJECT_ROOT / "app" / "static"
 LONG_LIVED = "public, max-age=31536000, immutable"
-REVALIDATE = "no-cache"  # unversioned URLs: the browser asks again each time, the ETag makes that cheap
+REVALIDATE = "no-cache"  # unversioned URLs: the browser asks again before each use
+FAVICON = "public, max-age=86400"  # browsers ask /favicon.ico on their own, under a name that never changes
 
 
 @lru_cache(maxsize=64)
@@ -23,6 +24,8 @@ def asset_url(path: str) -> str:
     return f"/static/{path}?v={_digest(path, file.stat().st_mtime_ns)}"
 
 
-def static_cache_control(query_string: bytes) -> str:
-    """A year for a URL that names the content's hash, revalidation for any other."""
+def static_cache_control(path: str, query_string: bytes) -> str:
+    """A year for a URL that names the content's hash, a day for the favicon, revalidation for any other."""
+    if path == "/favicon.ico":
+        return FAVICON
     return LONG_LIVED if any(part.startswith(b"v=") for part in query_string.split(b"&")) else REVALIDATE

@@ -94,6 +94,6 @@ async def security_headers(message: Message, scope: Scope) -> None:
         headers["Vary"] = ", ".join([*vary, "HX-Request"])
     path = scope.get("path", "")
     if path.startswith("/static/") or path == "/favicon.ico":
-        headers["Cache-Control"] = static_cache_control(scope.get("query_string", b""))
+        headers["Cache-Control"] = static_cache_control(path, scope.get("query_string", b""))
     if scope["litestar_app"].state.settings.production:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"

@@ -114,6 +114,7 @@ def test_pages_vary_on_htmx_and_static_files_are_cached_under_their_hash(client,
     assert client.get("/static/css/app.css").headers["cache-control"] == "no-cache"
     icon = client.get("/favicon.ico")
     assert icon.status_code == 200 and icon.headers["content-type"] == "image/x-icon"
+    assert icon.headers["cache-control"] == "public, max-age=86400"
     assert icon.content[:4] == b"\x00\x00\x01\x00"  # an ICO file
     assert 'rel="icon" href="/static/favicon.svg?v=' in page.text
 
