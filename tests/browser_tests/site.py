@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from app.settings import Settings
 
@@ -78,19 +78,22 @@ def build(engine: Engine, settings: Settings) -> dict[str, str]:
     """Load the demo data and the people the pages need; returns the ids the paths use."""
     from app.demo import load_demo
     from app.marketplace import pledges
-    from app.models import Listing, PledgeMethod, User
-    from tests.marketplace.helpers import draft
+    from app.models import PledgeMethod, User
+    from tests.marketplace.helpers import draft, published
     from tests.support import make_user
 
     load_demo(engine=engine)
     make_user(engine, MEMBER, password=PASSWORD)
     make_user(engine, PROMOTER, role="promoter", password=PASSWORD)
+    make_user(engine, "mariama.staff@example.org", role="staff", password=PASSWORD)
     with Session(engine, expire_on_commit=False) as session:
-        listing = session.exec(select(Listing).where(Listing.state == "published").order_by(col(Listing.id))).first()
-        assert listing is not None, "the demo publishes example projects"
         member = session.exec(select(User).where(User.email == MEMBER)).one()
         promoter = session.exec(select(User).where(User.email == PROMOTER)).one()
-        pledge = pledges.create(session, listing, member, max(listing.min_pledge, Decimal(25)), PledgeMethod.manual)
+        staff = session.exec(select(User).where(User.email == "mariama.staff@example.org")).one()
+        # Example projects take no pledges: a real one, vetted and published through the services.
+        listing = published(session, settings, promoter, staff, title="Pompe solaire de Ndiaffate")
+        pledge = pledges.create(session, listing, member, max(listing.min_pledge, Decimal(25)), PledgeMethod.manual,
+                                settings=settings)
         session.commit()
         own = draft(session, settings, promoter)
         return {"slug": listing.slug, "pledge": str(pledge.id), "listing": str(own.id)}
