@@ -14,9 +14,8 @@ from sqlmodel import Session, select
 
 from app.billing import payments
 from app.billing.gateway import BillingGateway, to_minor
-from app.marketplace import pledges
-from app.marketplace.notify import N_, mail_user
-from app.models import AttemptKind, AttemptState, PaymentAttempt, Pledge, PledgeState, User
+from app.billing.outcomes import Outcome, report
+from app.models import AttemptKind, AttemptState, PaymentAttempt, Pledge, PledgeState
 from app.numbers import parse_id
 
 log = logging.getLogger(__name__)
@@ -63,15 +62,14 @@ def setup_succeeded(session: Session, obj: dict[str, Any], _gw: BillingGateway, 
     return f"setup {state.value}"
 
 
-def payment_succeeded(session: Session, obj: dict[str, Any], _gw: BillingGateway, _site: str) -> str:
+def payment_succeeded(session: Session, obj: dict[str, Any], _gw: BillingGateway, site: str) -> str:
     pledge = _pledge(session, obj)
     if pledge is None:
         return "no pledge"
     check_amount(pledge, obj.get("amount_received") or obj.get("amount"), obj.get("currency"))
     attempt = _attempt(session, pledge, obj["id"], AttemptKind.charge)
     payments.finish_attempt(session, attempt, A.succeeded, obj["id"])
-    moved = pledges.move(session, pledge, P.paid, [P.card_saved, P.awaiting_payment, P.payment_failed])
-    return "paid" if moved else "already up to date"
+    return "paid" if report(session, pledge, Outcome.paid, site) else "already up to date"
 
 
 def payment_failed(session: Session, obj: dict[str, Any], _gw: BillingGateway, site: str) -> str:
@@ -83,14 +81,7 @@ def payment_failed(session: Session, obj: dict[str, Any], _gw: BillingGateway, s
         return "ignored: the payment already succeeded"
     error = obj.get("last_payment_error") or {}
     payments.finish_attempt(session, attempt, A.failed, obj["id"], failure=error.get("code") or "failed")
-    if pledges.move(session, pledge, P.payment_failed, [P.card_saved]):
-        member = session.get(User, pledge.member_id)
-        assert member is not None
-        mail_user(session, member, N_("Your pledge needs your attention — Passerelle"),
-                  N_("Hello,\n\nYour card could not be charged for your pledge %(reference)s (%(amount)s "
-                     "%(currency)s).\n\nPlease pay on this page to keep your pledge:\n%(url)s\n\nThank you."),
-                  reference=pledge.reference, amount=pledge.amount, currency=pledge.currency,
-                  url=f"{site}/my/pledges/{pledge.id}/pay")
+    if report(session, pledge, Outcome.failed, site):
         return "payment failed; pay link sent"
     return "failure recorded"
 
@@ -116,7 +107,7 @@ def charge_refunded(session: Session, obj: dict[str, Any], _gw: BillingGateway, 
         log.warning("partial refund on pledge %s: %s of %s", pledge.id, obj.get("amount_refunded"), obj.get("amount"))
         return "partial refund noted"
     check_amount(pledge, obj.get("amount"), obj.get("currency"))
-    return "refunded" if pledges.move(session, pledge, P.refunded, [P.paid, P.refund_due]) else "already up to date"
+    return "refunded" if report(session, pledge, Outcome.refunded) else "already up to date"
 
 
 def checkout_completed(session: Session, obj: dict[str, Any], gateway: BillingGateway, site: str) -> str:

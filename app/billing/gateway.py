@@ -7,12 +7,13 @@ replayed request cannot charge or refund twice on Stripe's side either.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 import stripe
 
-from app.marketplace.money import ZERO_DECIMAL, is_exact
 from app.settings import Settings
+from basics.minor_units import ZERO_DECIMAL, is_exact
 
 BillingError = stripe.StripeError
 
@@ -40,9 +41,7 @@ class BillingGateway:
     @classmethod
     def from_settings(cls, settings: Settings) -> BillingGateway | None:
         """None without a secret key: the marketplace then takes manual (transfer) pledges only."""
-        if not settings.stripe_secret_key:
-            return None
-        return cls(settings.stripe_secret_key, settings.stripe_webhook_secret, settings.stripe_api_base)
+        return gateway_for(settings)
 
     def create_customer(self, email: str, member_id: int) -> str:
         customer = self.client.v1.customers.create(
@@ -98,3 +97,15 @@ class BillingGateway:
         if not self.webhook_secret:
             raise ValueError("no webhook secret configured")
         return self.client.construct_event(payload, signature, self.webhook_secret)
+
+
+def gateway_for(settings: Settings) -> BillingGateway | None:
+    """The one gateway for these settings (built once, not per request); None without a secret key."""
+    if not settings.stripe_secret_key:
+        return None
+    return _gateway(settings.stripe_secret_key, settings.stripe_webhook_secret, settings.stripe_api_base)
+
+
+@lru_cache(maxsize=8)
+def _gateway(secret_key: str, webhook_secret: str | None, api_base: str | None) -> BillingGateway:
+    return BillingGateway(secret_key, webhook_secret, api_base)

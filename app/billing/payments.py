@@ -14,8 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.billing.gateway import BillingError, BillingGateway
-from app.marketplace import pledges
-from app.marketplace.notify import N_, mail_user
+from app.billing.outcomes import Outcome, report
 from app.models import AttemptKind, AttemptState, PaymentAttempt, Pledge, PledgeState, User
 from app.models.base import utcnow
 
@@ -77,7 +76,7 @@ def record_setup(session: Session, pledge: Pledge, attempt: PaymentAttempt, inte
     finish_attempt(session, attempt, A.succeeded, intent_id)
     pledge.stripe_payment_method_id = payment_method
     session.add(pledge)
-    pledges.move(session, pledge, P.card_saved, [P.awaiting_payment])
+    report(session, pledge, Outcome.secured)
     return A.succeeded
 
 
@@ -105,22 +104,13 @@ def charge_saved_card(session: Session, gateway: BillingGateway, pledge: Pledge,
             return A.pending
     assert pledge.stripe_customer_id and pledge.stripe_payment_method_id
     state = _charge(session, gateway, pledge, attempt, pledge.stripe_customer_id,
-                    pledge.stripe_payment_method_id, off_session=True)
-    if state in (A.failed, A.requires_action):
-        member = session.get(User, pledge.member_id)
-        assert member is not None
-        mail_user(session, member, N_("Your pledge needs your attention — Passerelle"),
-                  N_("Hello,\n\nThe project you backed reached its goal, but your card could not be charged "
-                     "for your pledge %(reference)s (%(amount)s %(currency)s).\n\nPlease pay on this page "
-                     "within 7 days to keep your pledge:\n%(url)s\n\nThank you."),
-                  reference=pledge.reference, amount=pledge.amount, currency=pledge.currency,
-                  url=f"{site_url}/my/pledges/{pledge.id}/pay")
+                    pledge.stripe_payment_method_id, off_session=True, site_url=site_url)
     session.commit()
     return state
 
 
 def _charge(session: Session, gateway: BillingGateway, pledge: Pledge, attempt: PaymentAttempt, customer: str,
-            payment_method: str, *, off_session: bool) -> AttemptState:
+            payment_method: str, *, off_session: bool, site_url: str = "") -> AttemptState:
     assert pledge.id is not None
     try:
         intent = gateway.charge(pledge.amount, pledge.currency, customer, payment_method,
@@ -128,18 +118,18 @@ def _charge(session: Session, gateway: BillingGateway, pledge: Pledge, attempt: 
     except stripe.CardError as exc:
         # Declines and authentication_required both land here for off-session charges.
         finish_attempt(session, attempt, A.failed, failure=exc.code)
-        pledges.move(session, pledge, P.payment_failed, [P.card_saved])
+        report(session, pledge, Outcome.failed, site_url)
         return A.failed
     except BillingError:
         log.exception("Stripe call failed for pledge %s; the attempt stays pending for a retry", pledge.id)
         return A.pending
     if intent.status == "succeeded":
         finish_attempt(session, attempt, A.succeeded, str(intent.id))
-        pledges.move(session, pledge, P.paid, [P.card_saved, P.awaiting_payment, P.payment_failed])
+        report(session, pledge, Outcome.paid, site_url)
         return A.succeeded
     if intent.status == "requires_action":
         finish_attempt(session, attempt, A.requires_action, str(intent.id), failure="authentication_required")
-        pledges.move(session, pledge, P.payment_failed, [P.card_saved])
+        report(session, pledge, Outcome.failed, site_url)
         return A.requires_action
     finish_attempt(session, attempt, A.pending, str(intent.id))  # processing: the webhook will tell
     return A.pending
@@ -165,4 +155,4 @@ def refund(session: Session, gateway: BillingGateway, pledge: Pledge) -> bool:
         finish_attempt(session, attempt, A.failed, failure=getattr(exc, "code", None) or "error")
         return False
     finish_attempt(session, attempt, A.succeeded if result.status == "succeeded" else A.pending, str(result.id))
-    return pledges.move(session, pledge, P.refunded, [P.paid])
+    return True

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from app.billing.events import HANDLERS, AmountMismatch
-from app.billing.gateway import BillingGateway
+from app.billing.gateway import BillingGateway, gateway_for
 from app.models import ProcessedWebhookEvent
 from app.settings import Settings
 
@@ -59,7 +59,7 @@ class StripeWebhookController(Controller):
 
     @staticmethod
     def _handle(payload: bytes, signature: str | None, db: Session, settings: Settings) -> Response[dict[str, str]]:
-        gateway = BillingGateway.from_settings(settings)
+        gateway = gateway_for(settings)
         if gateway is None or not settings.stripe_webhook_secret:
             return Response({"error": "card payments are not configured"}, status_code=404)
         try:

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from app.billing import payments
-from app.billing.gateway import BillingGateway
+from app.billing.gateway import BillingGateway, gateway_for
 from app.marketplace import vetting
 from app.marketplace.notify import N_, mail_user
 from app.marketplace.settlement import settle_stopped
@@ -43,7 +43,7 @@ def close_due_campaigns(session: Session, now: datetime | None = None, settings:
     """Close every published listing whose deadline has passed, then charge funded all-or-nothing pledges."""
     now = now or utcnow()
     settings = settings or get_settings()
-    gateway = BillingGateway.from_settings(settings) if billing is UNSET else billing
+    gateway = gateway_for(settings) if billing is UNSET else billing
     assert gateway is None or isinstance(gateway, BillingGateway)
     report = CloseReport()
     due = session.exec(select(Listing.id).where(Listing.state == S.published.value,

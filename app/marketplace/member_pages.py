@@ -9,12 +9,12 @@ from litestar.response import Redirect, Template
 from sqlmodel import Session, col, select
 
 from app.accounts.guards import requires_login
-from app.billing.gateway import BillingGateway
+from app.billing import methods
 from app.errors import DomainError, NotFound
 from app.flash import flash
 from app.i18n import _
 from app.marketplace import pledges
-from app.marketplace.public_pages import checkout_redirect
+from app.marketplace.public_pages import start_paying
 from app.marketplace.web import page, signed_in
 from app.models import Listing, Pledge, PledgeState, ProjectUpdate, User
 from app.models.billing import SECURED_STATES
@@ -53,7 +53,8 @@ class MemberPledgeController(Controller):
         return page("pledge", pledge=pledge, listing=listing, member=signed_in(user),
                     can_cancel=pledges.can_cancel(pledge, listing, settings.pledge_cancel_hours),
                     cancel_until=pledges.cancel_deadline(listing, settings.pledge_cancel_hours),
-                    can_pay=pledge.method == "stripe" and pledge.state in PAYABLE and bool(settings.stripe_secret_key))
+                    can_pay=_card_payable(db, pledge, listing, settings), method=methods.get(pledge.method),
+                    accounts=methods.accounts(db, methods.get(pledge.method).account_kind))
 
     @post("/{pledge_id:int}/cancel", sync_to_thread=True)
     def cancel(self, request: Request[Any, Any, Any], pledge_id: int, db: Session, user: User | None,
@@ -73,14 +74,19 @@ class MemberPledgeController(Controller):
     def pay_page(self, pledge_id: int, db: Session, user: User | None, settings: Settings) -> Template:
         pledge, listing = _mine(db, pledge_id, user)
         return page("pledge_pay", pledge=pledge, listing=listing,
-                    payable=pledge.state in PAYABLE and bool(settings.stripe_secret_key))
+                    payable=_card_payable(db, pledge, listing, settings))
 
     @post("/{pledge_id:int}/pay", sync_to_thread=True)
     def pay(self, request: Request[Any, Any, Any], pledge_id: int, db: Session, user: User | None,
             settings: Settings) -> Redirect:
         pledge, listing = _mine(db, pledge_id, user)
-        gateway = BillingGateway.from_settings(settings)
-        if gateway is None or pledge.state not in PAYABLE:
+        if not _card_payable(db, pledge, listing, settings):
             flash(request, _("This pledge has nothing left to pay by card."), "info")
             return Redirect(f"/my/pledges/{pledge_id}")
-        return checkout_redirect(request, db, gateway, pledge, listing, signed_in(user), settings)
+        return start_paying(request, db, pledge, listing, signed_in(user), settings)
+
+
+def _card_payable(db: Session, pledge: Pledge, listing: Listing, settings: Settings) -> bool:
+    """A pledge paid online (not by hand) that still waits for its money, while its method is offered."""
+    method = methods.get(pledge.method)
+    return not method.manual and pledge.state in PAYABLE and method.available(db, listing, settings)

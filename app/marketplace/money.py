@@ -5,19 +5,18 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from app.numbers import parse_decimal
+from basics.minor_units import ZERO_DECIMAL, is_exact, places
 from basics.pegs import EUR_PEGS, convert_at_peg
+
+__all__ = ["ZERO_DECIMAL", "is_exact", "places"]
 
 # Goals are in euros by default; CFA francs are exact through the peg, so the two-approval threshold
 # (in euros) applies to them without any market rate.
 LISTING_CURRENCIES = ("EUR", "XOF", "XAF")
-ZERO_DECIMAL = frozenset({"XOF", "XAF"})
 CFA = ("XOF", "XAF")
 # The largest goal, pledge or payout a form takes: far above any project here, far below the columns' 10^18.
 CEILING = {"EUR": Decimal(10_000_000), "XOF": Decimal(6_500_000_000), "XAF": Decimal(6_500_000_000)}
 
-
-def places(currency: str) -> Decimal:
-    return Decimal(1) if currency in ZERO_DECIMAL else Decimal("0.01")
 
 
 def read_amount(raw: object, currency: str, *, field: str, minimum: Decimal | None = None,
@@ -34,10 +33,6 @@ def read_amount(raw: object, currency: str, *, field: str, minimum: Decimal | No
 def quantize(amount: Decimal, currency: str) -> Decimal:
     return amount.quantize(places(currency), rounding=ROUND_HALF_UP)
 
-
-def is_exact(amount: Decimal, currency: str) -> bool:
-    """No fractions of the currency's smallest unit (no centimes of a CFA franc)."""
-    return amount == amount.quantize(places(currency))
 
 
 def in_eur(amount: Decimal, currency: str) -> Decimal:

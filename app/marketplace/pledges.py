@@ -14,6 +14,8 @@ from decimal import Decimal
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from app.billing import methods, outcomes
+from app.billing.outcomes import Outcome
 from app.errors import BadInput, Conflict, Forbidden
 from app.i18n import _, fmt_money
 from app.marketplace.money import from_eur, is_exact, quantize, read_amount
@@ -48,7 +50,7 @@ def maximum(listing: Listing, settings: Settings) -> Decimal:
     return quantize(min(ceiling, listing.goal * settings.pledge_goal_multiple), listing.currency)
 
 
-def create(session: Session, listing: Listing, member: User, amount: Decimal, method: PledgeMethod,
+def create(session: Session, listing: Listing, member: User, amount: Decimal, method: PledgeMethod | str,
            now: datetime | None = None, settings: Settings | None = None) -> Pledge:
     now = now or utcnow()
     settings = settings or get_settings()
@@ -73,7 +75,7 @@ def create(session: Session, listing: Listing, member: User, amount: Decimal, me
         raise BadInput(_("Please use whole units of %(currency)s.", currency=listing.currency), field="amount")
     assert listing.id is not None and member.id is not None
     pledge = Pledge(listing_id=listing.id, member_id=member.id, amount=amount, currency=listing.currency,
-                    method=method.value, reference=new_reference(), created_at=now, updated_at=now)
+                    method=PledgeMethod(method).value, reference=new_reference(), created_at=now, updated_at=now)
     session.add(pledge)
     session.flush()
     return pledge
@@ -112,9 +114,36 @@ def mark_received(session: Session, pledge: Pledge, staff: User) -> bool:
     """Staff confirm a transfer or mobile-money payment arrived; repeating it changes nothing."""
     if not staff.is_staff:
         raise Forbidden(_("Only programme staff can do this."))
-    if pledge.method != PledgeMethod.manual.value:
+    method = methods.get(pledge.method)
+    if not method.manual:
         raise Conflict(_("Card payments are confirmed by Stripe, not by hand."))
-    return move(session, pledge, P.paid, [P.awaiting_payment])
+    return apply_outcome(session, pledge, method.confirm(session, pledge, pledge.amount, pledge.currency))
+
+
+# How each payment outcome billing reports moves a pledge (compare-and-set from the states it may come from).
+_MOVES: dict[Outcome, tuple[PledgeState, list[PledgeState]]] = {
+    Outcome.secured: (P.card_saved, [P.awaiting_payment]),
+    Outcome.paid: (P.paid, [P.card_saved, P.awaiting_payment, P.payment_failed]),
+    Outcome.failed: (P.payment_failed, [P.card_saved]),
+    Outcome.refunded: (P.refunded, [P.paid, P.refund_due]),
+    Outcome.refund_due: (P.refund_due, [P.paid]),
+}
+
+
+def apply_outcome(session: Session, pledge: Pledge, outcome: Outcome, site_url: str = "") -> bool:
+    """Billing's report about a pledge, applied: the move, then the member's mail if it moved."""
+    if outcome not in _MOVES:
+        return False
+    to, from_states = _MOVES[outcome]
+    moved = move(session, pledge, to, from_states)
+    if moved:
+        from app.marketplace import mails
+
+        mails.on_outcome(session, pledge, outcome, site_url)
+    return moved
+
+
+outcomes.listen(apply_outcome)
 
 
 def cancel_deadline(listing: Listing, hours: int) -> datetime | None:

@@ -14,12 +14,12 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from app.accounts.guards import requires_login
-from app.billing.gateway import BillingError, BillingGateway
+from app.billing import methods
 from app.cache import VersionedCache
-from app.errors import DomainError, FormError, NotFound
+from app.errors import BadInput, DomainError, FormError, NotFound
 from app.flash import flash
 from app.i18n import _, current_locale
-from app.marketplace import disbursements, documents, listings, pledges, search
+from app.marketplace import disbursements, documents, listings, mails, pledges, search
 from app.marketplace.money import equivalent
 from app.marketplace.web import Form, is_htmx, page, signed_in
 from app.models import (
@@ -28,7 +28,6 @@ from app.models import (
     Listing,
     ListingDocument,
     Pledge,
-    PledgeMethod,
     ProjectUpdate,
     Sector,
     User,
@@ -76,7 +75,7 @@ def project_context(db: Session, listing: Listing, user: User | None, settings: 
                 milestones=listings.milestones_of(db, listing), updates=updates,
                 ledger=disbursements.ledger(db, listing), photos=[d for d in files if d.kind == "photo"],
                 promoter=db.get(User, listing.promoter_id), my_pledges=mine,
-                card_payments=bool(settings.stripe_secret_key), errors={}, form={},
+                payment_methods=methods.offered(db, listing, settings), errors={}, form={},
                 is_insider=documents.may_read(user, listing), viewer=user,
                 max_pledge=pledges.maximum(listing, settings))
 
@@ -123,20 +122,18 @@ class ProjectController(Controller):
         listing = search.public_by_slug(db, slug)
         if listing is None:
             raise NotFound(_("We could not find this project."))
-        gateway = BillingGateway.from_settings(settings)
-        method = PledgeMethod.stripe if data.get("method") == "card" and gateway else PledgeMethod.manual
+        chosen = next((m for m in methods.offered(db, listing, settings) if m.identifier == data.get("method")), None)
         try:
             amount = pledges.parse_amount(data.get("amount", ""), listing.currency, listing.min_pledge)
-            pledge = pledges.create(db, listing, me, amount, method, settings=settings)
+            if chosen is None:
+                raise BadInput(_("Please choose how you will pay."), field="method")
+            pledge = pledges.create(db, listing, me, amount, chosen.identifier, settings=settings)
+            mails.pledge_made(db, pledge, listing, me, settings.site_url)
         except DomainError as exc:
             db.rollback()
             raise FormError.of(exc, "project", form=data, context=project_context(db, listing, me, settings)) from exc
         db.commit()
-        if method == PledgeMethod.manual or gateway is None:
-            flash(request, _("Thank you! Your promise to pay is recorded. Please send the payment with reference "
-                             "%(reference)s.", reference=pledge.reference), "success")
-            return Redirect(f"/my/pledges/{pledge.id}")
-        return checkout_redirect(request, db, gateway, pledge, listing, me, settings)
+        return start_paying(request, db, pledge, listing, me, settings)
 
     @get("/projects/{slug:str}/photos/{document_id:int}", sync_to_thread=True)
     def photo(self, slug: str, document_id: int, db: Session, settings: Settings) -> File:
@@ -157,22 +154,17 @@ class ProjectController(Controller):
                     content_disposition_type="attachment", filename=documents.served_name(document))
 
 
-def checkout_redirect(request: Request[Any, Any, Any], db: Session, gateway: BillingGateway, pledge: Pledge,
-                      listing: Listing, member: User, settings: Settings) -> Redirect:
-    """Send the member to Stripe's hosted page: save the card (all-or-nothing) or pay now."""
-    from app.billing.payments import ensure_customer
-
-    saving = listing.funding_model == FundingModel.all_or_nothing.value and pledge.state == "awaiting_payment"
-    try:
-        customer = ensure_customer(db, gateway, pledge, member)
-        _session_id, url = gateway.checkout_url(
-            mode="setup" if saving else "payment", amount=pledge.amount, currency=pledge.currency,
-            customer=customer, pledge_id=pledge.id or 0, title=listing.title,
-            success_url=f"{settings.site_url}/my/pledges/{pledge.id}?checkout=done",
-            cancel_url=f"{settings.site_url}/my/pledges/{pledge.id}")
-    except BillingError:
+def start_paying(request: Request[Any, Any, Any], db: Session, pledge: Pledge, listing: Listing, member: User,
+                 settings: Settings) -> Redirect:
+    """Hand the recorded pledge to its payment method: a hosted page to go to, or the receipt."""
+    started = methods.get(pledge.method).start(db, pledge, member, listing, settings)
+    db.commit()
+    if started.redirect:
+        return Redirect(started.redirect)
+    if started.unavailable:
         flash(request, _("Card payments are unavailable at the moment. Your pledge is kept: you can pay by "
                          "transfer, or try the card again later."), "error")
-        return Redirect(f"/my/pledges/{pledge.id}")
-    db.commit()
-    return Redirect(url)
+    else:
+        flash(request, _("Thank you! Your promise to pay is recorded. Please send the payment with reference "
+                         "%(reference)s.", reference=pledge.reference), "success")
+    return Redirect(f"/my/pledges/{pledge.id}")

@@ -6,8 +6,10 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
+from app.billing import methods
+from app.billing.outcomes import Outcome
 from app.marketplace import pledges
-from app.models import Listing, PledgeMethod, PledgeState
+from app.models import Listing, PledgeState
 
 if TYPE_CHECKING:
     from app.billing.gateway import BillingGateway
@@ -17,8 +19,6 @@ P = PledgeState
 
 def settle_stopped(session: Session, listing: Listing, billing: BillingGateway | None = None) -> dict[str, int]:
     """Release every pledge not paid; refund card payments; flag transfers for staff to send back."""
-    from app.billing import payments
-
     assert listing.id is not None
     counts = {"released": 0, "refunded": 0, "refund_due": 0}
     for pledge in pledges.for_listing(session, listing.id):
@@ -26,8 +26,7 @@ def settle_stopped(session: Session, listing: Listing, billing: BillingGateway |
             if pledges.move(session, pledge, P.released, [P.awaiting_payment, P.card_saved, P.payment_failed]):
                 counts["released"] += 1
         elif pledge.state == P.paid:
-            if pledge.method == PledgeMethod.stripe.value and billing is not None:
-                counts["refunded"] += payments.refund(session, billing, pledge)
-            elif pledges.move(session, pledge, P.refund_due, [P.paid]):
-                counts["refund_due"] += 1
+            outcome = methods.get(pledge.method).refund(session, pledge, billing)
+            if pledges.apply_outcome(session, pledge, outcome):
+                counts["refunded" if outcome == Outcome.refunded else "refund_due"] += 1
     return counts

@@ -11,7 +11,7 @@ from litestar.response import Redirect, Template
 from sqlmodel import Session, col, func, select
 
 from app.accounts.guards import staff_only
-from app.billing.gateway import BillingGateway
+from app.billing.gateway import gateway_for
 from app.errors import DomainError, FormError, NotFound
 from app.flash import flash
 from app.i18n import _
@@ -126,7 +126,7 @@ class StaffListingController(Controller):
             vetting.publish(db, listing, me)
             return _("The project is published and open for pledges.")
         if action == "suspend":
-            vetting.suspend(db, listing, me, reason, BillingGateway.from_settings(settings))
+            vetting.suspend(db, listing, me, reason, gateway_for(settings))
             return _("The project is suspended; its pledges are released or refunded.")
         if action == "complete":
             vetting.complete(db, listing, me)

@@ -78,7 +78,7 @@ def test_route_access_by_role(client, world, role):  # type: ignore[no-untyped-d
             response = client.get(path, follow_redirects=False)
         else:
             token = csrf_from(client.get("/login").text)
-            data = {"_csrf_token": token, "amount": "20", "method": "manual"}
+            data = {"_csrf_token": token, "amount": "20", "method": "bank_transfer"}
             response = client.post(path, data=data, follow_redirects=False)
         status = response.status_code
         if expected == LOGIN:

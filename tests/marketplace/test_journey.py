@@ -69,7 +69,7 @@ def test_promoter_to_receipt(client, engine, session):
     _as(client, "kofi@example.org")
     project = f"/projects/{listing.slug}"
     assert "Moulin" in client.get("/projects").text
-    r = post_form(client, project, f"{project}/pledge", {"amount": "150", "method": "manual"},
+    r = post_form(client, project, f"{project}/pledge", {"amount": "150", "method": "bank_transfer"},
                   follow_redirects=False)
     assert r.status_code in (302, 303), r.text
     receipt = r.headers["location"]
