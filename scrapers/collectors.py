@@ -7,11 +7,12 @@ only adapt their output to the pipeline's frames, so validation and normalisatio
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import polars as pl
 
 from basics.corridors import parse_corridor
+from basics.vocabulary import Payin, Payout
 from scrapers import ecb, imf, rpw, rpw_catalog, rpw_history, staff, wise
 from scrapers.base import Collector, Request, UpToDate, raw_quotes
 
@@ -54,10 +55,17 @@ def rpw_raw_quotes(frame: pl.DataFrame) -> pl.DataFrame:
         pl.col("total_cost_pct").alias("published_total_pct"),
         pl.col("inter_rate").alias("published_mid_rate"),
         rpw.speed_class_expr(pl.col("speed")).alias("speed"),
+        _coded("payin", Payin.codes, frame), _coded("payout", Payout.from_text, frame),
         day.cast(pl.Datetime("us")).dt.replace_time_zone("UTC").alias("observed_at"),
         # both price points of one service are one sheet row
         ((pl.col("source_row") - 2) // 2 + 2).alias("source_row"),
     ))
+
+
+def _coded(column: str, code: Callable[[str | None], str], frame: pl.DataFrame) -> pl.Expr:
+    """The vocabulary's code of each distinct wording, looked up once per wording, not once per row."""
+    table = {value: str(code(value)) for value in frame.get_column(column).unique().to_list() if value is not None}
+    return pl.col(column).replace_strict(table, default=str(code(None)), return_dtype=pl.String).alias(column)
 
 
 class RpwHistory(Collector):

@@ -21,28 +21,15 @@ import polars as pl
 
 import providers
 from basics.corridors import alpha2, country_currency
+from basics.vocabulary import Payin, Payout
 from scrapers.base import MONEY, RATE
 from scrapers.reference_rates import attach_mid_rates
-from scrapers.rpw import payout_method
 
 PRICE_POINTS = (200, 500)
 # RPW's "USD 200" is a fixed local amount (EUR 140 in 2025, about USD 150): a quote stands for a
 # price point when its amount is within 30 % of it in dollars, which keeps the two bands apart.
 PRICE_POINT_TOLERANCE = Decimal("0.3")
 PLAUSIBLE_RATIO = (Decimal("0.1"), Decimal(10))
-_PAYIN_WORDS = (("cash", "cash"), ("debit", "debit_card"), ("credit", "credit_card"), ("mobile", "mobile_money"),
-                ("wallet", "mobile_money"), ("bank", "bank_account"), ("account", "bank_account"))
-
-
-def payin_class(raw: str | None) -> str:
-    """'Cash, Debit card' -> 'cash,debit_card'; each part by its first telling word, else 'other'."""
-    found = set()
-    for part in (raw or "").lower().replace("/", ",").split(","):
-        if part.strip():
-            found.add(next((cls for word, cls in _PAYIN_WORDS if word in part), "other"))
-    return ",".join(sorted(found)) or "other"
-
-
 def _mapped(column: str, fn: Callable[[str | None], str | None], frame: pl.DataFrame) -> pl.Expr:
     """Apply a Python lookup once per distinct value, not once per row."""
     values = frame.get_column(column).unique().to_list()
@@ -67,8 +54,9 @@ def normalise_quotes(
         _mapped("source_country", alpha2, raw).alias("source_alpha2"),
         _mapped("destination_country", alpha2, raw).alias("destination_alpha2"),
         _mapped("provider_name", provider_slug, raw).alias("provider_slug"),
-        _mapped("payin", payin_class, raw).fill_null("other").alias("payin_class"),
-        _mapped("payout", payout_method, raw).fill_null("other").alias("payout_class"),
+        # parsers already speak the vocabulary (basics.vocabulary): codes pass through untouched
+        pl.col("payin").fill_null(Payin.other.value).alias("payin_class"),
+        pl.col("payout").fill_null(Payout.other.value).alias("payout_class"),
     )
     frame = frame.with_columns(
         pl.concat_str("source_alpha2", "destination_alpha2", separator="-").alias("corridor"),

@@ -13,13 +13,13 @@ no dataset sheet, a required header missing, no rows): that is a broken download
 from __future__ import annotations
 
 import io
-import re
 from datetime import date
 from pathlib import Path
 
 import fastexcel
 import polars as pl
 
+from basics.vocabulary import SPEED_WORDS, Speed
 from scrapers.errors import ParseError
 
 NEW_SHEET = "Dataset (from Q2 2016)"
@@ -86,47 +86,14 @@ TIER_HEADERS = {
 REQUIRED = ("id", "period", "source_code", "destination_code", "firm", "transparent")
 REQUIRED_TIER = ("lcu amount", "total cost %")
 
-_SPEEDS = {
-    "less than one hour": "under_1h",
-    "less than 1 hour": "under_1h",
-    "same day": "same_day",
-    "next day": "next_day",
-    "2 days": "2_days",
-    "3-5 days": "3_5_days",
-    "6 days or more": "6_days_plus",
-}
-WITHIN_5_DAYS = frozenset({"under_1h", "same_day", "next_day", "2_days", "3_5_days"})
-_PAYOUT_WORDS = {"cash": "cash", "bank": "bank_account", "account": "bank_account", "wallet": "mobile_wallet",
-                 "mobile": "mobile_wallet"}
-
-
-def _speed_key(raw: str) -> str:
-    # the published vocabulary varies in case, spacing and dash ("3 - 5 days", "3–5 days")
-    return " ".join(re.sub(r"\s*[-–]\s*", "-", raw.lower()).split())
-
-
-def speed_class(raw: str) -> str:
-    """Map an RPW ``speed actual`` value to a stable class; ``"unknown"`` if not in the vocabulary."""
-    return _SPEEDS.get(_speed_key(raw), "unknown")
-
-
-def arrives_within_5_days(speed: str) -> bool:
-    """Whether a speed class counts as "5 days or less" for SmaRT."""
-    return speed in WITHIN_5_DAYS
 
 
 def speed_class_expr(raw: pl.Expr) -> pl.Expr:
-    """Vectorised ``speed_class`` (a missing speed is "unknown" too)."""
+    """Vectorised ``Speed.from_text`` over a column of RPW wording (a missing speed is "unknown" too)."""
     key = raw.str.to_lowercase().str.replace_all(r"\s*[-–]\s*", "-")
     key = key.str.replace_all(r"\s+", " ").str.strip_chars()
-    return key.replace_strict(_SPEEDS, default="unknown", return_dtype=pl.String)
-
-
-def payout_method(raw: str | None) -> str:
-    """Map a pickup method to cash / bank_account / mobile_wallet; a mix or anything else is "other"."""
-    words = re.split(r"[\s/,;]+", (raw or "").lower())
-    found = {_PAYOUT_WORDS[w] for w in words if w in _PAYOUT_WORDS}
-    return found.pop() if len(found) == 1 else "other"
+    codes = {**SPEED_WORDS, **{s.value: s.value for s in Speed}}
+    return key.replace_strict(codes, default=Speed.unknown.value, return_dtype=pl.String)
 
 
 def _key(header: str) -> str:

@@ -33,14 +33,13 @@ from typing import Any
 
 import polars as pl
 
+from basics.vocabulary import Payin, Payout, Speed
 from scrapers.base import RAW_QUOTE
 from scrapers.errors import ParseError
-from scrapers.rpw import WITHIN_5_DAYS, speed_class
 
 COLUMNS = ("provider", "source_country", "destination_country", "send_currency", "receive_currency", "amount",
            "fee", "rate", "payin", "payout", "speed", "transparent", "observed_at", "note")
 REQUIRED = ("provider", "source_country", "destination_country", "amount", "fee", "observed_at")
-SPEED_CLASSES = frozenset({*WITHIN_5_DAYS, "6_days_plus"})
 _YES = {"yes", "y", "oui", "o", "true", "1"}
 _NO = {"no", "n", "non", "false", "0"}
 
@@ -76,14 +75,11 @@ def _moment(text: str, problems: list[str]) -> datetime | None:
 def _speed(text: str, problems: list[str]) -> str | None:
     if not text:
         return None
-    key = text.strip().lower().replace(" ", "_")
-    if key in SPEED_CLASSES:
-        return key
-    found = speed_class(text)
-    if found == "unknown":
+    found = Speed.from_text(text)
+    if found is Speed.unknown:
         problems.append(f"speed is not one of the RPW speeds: {text!r}")
         return None
-    return found
+    return found.value
 
 
 def _transparent(text: str, problems: list[str]) -> bool | None:
@@ -113,8 +109,8 @@ def observation_row(values: dict[str, str], line: int) -> dict[str, Any]:
         "amount": _number(values["amount"], "amount", problems),
         "fee": _number(values["fee"], "fee", problems),
         "rate": rate,
-        "payin": values["payin"] or None,
-        "payout": values["payout"] or None,
+        "payin": Payin.codes(values["payin"]) if values["payin"] else None,
+        "payout": Payout.from_text(values["payout"]).value if values["payout"] else None,
         "speed": _speed(values["speed"], problems),
         "transparent": transparent,
         "observed_at": _moment(values["observed_at"], problems),

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from scrapers.rpw import MONEY, WITHIN_5_DAYS, speed_class_expr
+from basics.vocabulary import WITHIN_5_DAYS
+from scrapers.rpw import MONEY, speed_class_expr
 
 RESULT = pl.Decimal(20, 2)
 KEYS = ("corridor", "period", "tier")

@@ -14,7 +14,7 @@ One row per quote kept, columns:
   Wise takes the fee out of the amount ((amount - fee) × rate), whereas Passerelle, like the
   World Bank, puts it on top (the sender pays amount + fee, the family gets amount × rate);
 - ``observed_at`` (Datetime UTC): ``dateCollected``;
-- ``delivery_min``, ``delivery_max`` (Duration|null), ``speed`` (str|null, see :func:`speed_class`);
+- ``delivery_min``, ``delivery_max`` (Duration|null), ``speed`` (str|null, see ``Speed.from_duration``);
 - ``payin``, ``payout``: always "bank_account", the only channel Wise compares.
 """
 
@@ -29,10 +29,11 @@ from typing import Any
 
 import polars as pl
 
+from basics.vocabulary import Payout, Speed
 from scrapers.errors import ParseError
 from scrapers.reference_rates import RATE_DTYPE
 
-BANK_ACCOUNT = "bank_account"
+BANK_ACCOUNT = Payout.bank_account.value  # the only channel Wise compares, pay-in and payout alike
 MONEY_DTYPE = pl.Decimal(38, 8)
 SCHEMA: dict[str, pl.DataType] = {
     "provider_alias": pl.String(),
@@ -61,17 +62,6 @@ _DURATION = re.compile(
 )
 _MICROSECONDS = (604_800_000_000, 86_400_000_000, 3_600_000_000, 60_000_000, 1_000_000)
 
-# RPW speed classes count calendar days, which a duration cannot know: a transfer that may take up
-# to N × 24 hours is counted as arriving N - 1 days after it was sent.
-SPEED_LIMITS: tuple[tuple[timedelta, str], ...] = (
-    (timedelta(hours=1), "under_1h"),
-    (timedelta(hours=24), "same_day"),
-    (timedelta(hours=48), "next_day"),
-    (timedelta(hours=72), "2_days"),
-    (timedelta(hours=144), "3_5_days"),
-)
-SLOWEST = "6_days_plus"
-
 
 def parse_iso8601_duration(text: str) -> timedelta:
     """``PT2H``, ``P1D``, ``PT20H36M3.5S``, ``P2DT3H``, ``P1W`` → timedelta (to the microsecond).
@@ -91,12 +81,9 @@ def parse_iso8601_duration(text: str) -> timedelta:
     return timedelta(microseconds=int(micro.to_integral_value(ROUND_HALF_EVEN)))
 
 
-def speed_class(duration: timedelta | None) -> str | None:
-    """RPW speed class of the longest a transfer may take: ≤ 1 h under_1h, ≤ 24 h same_day,
-    ≤ 48 h next_day, ≤ 72 h 2_days, ≤ 144 h 3_5_days, longer 6_days_plus; None if unknown."""
-    if duration is None:
-        return None
-    return next((name for limit, name in SPEED_LIMITS if duration <= limit), SLOWEST)
+def _speed(longest: timedelta | None) -> str | None:
+    speed = Speed.from_duration(longest)
+    return None if speed is None else speed.value
 
 
 def _load(data: bytes) -> dict[str, Any]:
@@ -185,7 +172,7 @@ def _quote_row(quote: Any, where: str) -> dict[str, Any]:
         "observed_at": _timestamp(_required(quote, "dateCollected", where), where),
         "delivery_min": delivery_min,
         "delivery_max": delivery_max,
-        "speed": speed_class(delivery_max if delivery_max is not None else delivery_min),
+        "speed": _speed(delivery_max if delivery_max is not None else delivery_min),
     }
 
 

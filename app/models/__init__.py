@@ -33,7 +33,6 @@ from app.models.marketplace import (
 from app.models.quotes import (
     CollectorRun,
     CorridorStat,
-    PayoutMethod,
     ProviderMapping,
     Quarantine,
     Quote,
@@ -73,7 +72,6 @@ __all__ = [
     "Milestone",
     "OutboxMessage",
     "PaymentAttempt",
-    "PayoutMethod",
     "Pledge",
     "PledgeMethod",
     "PledgeState",

@@ -15,6 +15,7 @@ from sqlalchemy import Column, Index, Integer, LargeBinary, Text, UniqueConstrai
 from sqlmodel import Field, SQLModel
 
 from app.models.base import money, numeric, timestamp
+from basics.vocabulary import Payin, Payout, Speed
 
 
 def percent(*, nullable: bool = True) -> Any:
@@ -32,13 +33,6 @@ class RunStatus(StrEnum):
     ok = "ok"
     partial = "partial"  # some rows published, some quarantined
     failed = "failed"  # nothing published: fetch, parse or load failed, or every row was bad
-
-
-class PayoutMethod(StrEnum):
-    cash = "cash"
-    bank_account = "bank_account"
-    mobile_wallet = "mobile_wallet"
-    other = "other"
 
 
 class Snapshot(SQLModel, table=True):
@@ -121,9 +115,9 @@ class Quote(SQLModel, table=True):
     received_amount: Decimal | None = money(nullable=True)
     wb_fx_margin_pct: Decimal | None = percent()
     margin_disagrees: bool | None = None
-    payin: str = Field(default="other", max_length=64)
-    payout: str = Field(default=PayoutMethod.other.value, max_length=16)
-    speed: str = Field(default="unknown", max_length=16)
+    payin: str = Field(default=Payin.other.value, max_length=64)
+    payout: str = Field(default=Payout.other.value, max_length=16)
+    speed: str = Field(default=Speed.unknown.value, max_length=16)
     transparent: bool = True
     note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     observed_at: datetime = timestamp(index=True)

@@ -9,7 +9,7 @@ from typing import Any
 import polars as pl
 
 from scrapers.base import RAW_QUOTE
-from scrapers.normalise import normalise_quotes, payin_class
+from scrapers.normalise import normalise_quotes
 from scrapers.reference_rates import RATES_SCHEMA
 
 DAY = datetime(2026, 4, 13, 14, 0, tzinfo=UTC)
@@ -69,10 +69,3 @@ def test_provider_names_resolve_through_the_catalogue_then_staff_mappings() -> N
                       mappings={("wise", "moneylineexpress"): "ria"})
     assert [r["provider_slug"] for r in rows] == ["taptap-send", "ria"]
     assert normalised(quote(provider_name="Moneyline Express"))[0]["provider_slug"] == "unreviewed"
-
-
-def test_payin_classes() -> None:
-    assert payin_class("Cash, Debit card") == "cash,debit_card"
-    assert payin_class("Bank account transfer") == "bank_account"
-    assert payin_class("Mobile money") == "mobile_money"
-    assert payin_class(None) == payin_class("Carrier pigeon") == "other"

@@ -13,7 +13,7 @@ import pytest
 
 from providers import UNREVIEWED, resolve
 from scrapers.errors import ParseError
-from scrapers.wise import parse_comparison, parse_iso8601_duration, speed_class
+from scrapers.wise import parse_comparison, parse_iso8601_duration
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "wise"
 DOCS = (FIXTURES / "comparison_v4_docs_example.json").read_bytes()
@@ -121,23 +121,6 @@ def test_iso8601_durations(text: str, expected: timedelta) -> None:
 def test_malformed_durations_are_refused(text: str) -> None:
     with pytest.raises(ValueError, match="ISO 8601"):
         parse_iso8601_duration(text)
-
-
-@pytest.mark.parametrize(("duration", "speed"), [
-    (None, None),
-    (timedelta(0), "under_1h"),
-    (timedelta(hours=1), "under_1h"),
-    (timedelta(hours=1, seconds=1), "same_day"),
-    (timedelta(hours=24), "same_day"),
-    (timedelta(hours=24, minutes=1), "next_day"),
-    (timedelta(hours=48), "next_day"),
-    (timedelta(hours=72), "2_days"),
-    (timedelta(days=5), "3_5_days"),
-    (timedelta(days=6), "3_5_days"),
-    (timedelta(days=6, seconds=1), "6_days_plus"),
-])
-def test_speed_class_boundaries(duration: timedelta | None, speed: str | None) -> None:
-    assert speed_class(duration) == speed
 
 
 def _drop(path: tuple[Any, ...]) -> Any:
