@@ -23,6 +23,7 @@ from app.comparison.indicators import (
     period_stats,
 )
 from app.comparison.offers import compare
+from app.comparison.ranking import DEFAULT_SORT
 from app.errors import BadInput
 from app.i18n import _
 from app.settings import Settings
@@ -34,7 +35,8 @@ def dec(value: Decimal | None, places: Decimal | None = TWO) -> str | None:
     """Decimals travel as JSON strings, never floats: '2.41'."""
     if value is None:
         return None
-    return str(value.quantize(places) if places is not None else value.normalize())
+    # "f": never an exponent ("2E+2") for whole numbers
+    return str(value.quantize(places)) if places is not None else format(value.normalize(), "f")
 
 
 @dataclass
@@ -93,13 +95,20 @@ class OfferOut:
     observed_at: str
     source: str
     stale: bool
+    amount: str  # sent, before the fee (in "receive" mode: what this service needs)
+    total_paid: str | None  # amount + fee, what the sender pays in all
+    indicative: bool  # priced from an observation outside ½×–2× of ``amount``: not a firm price
+    based_on_amount: str  # the observed amount the fee and rate come from
+    rate_derived: bool  # the rate is the reference rate of the day less the published FX margin
 
 
 @dataclass
 class CompareOut:
     corridor: str
-    amount: str
+    amount: str  # the amount asked: sent (mode "send") or to arrive, in the receiving currency (mode "receive")
     currency: str
+    mode: str
+    sort: str
     offers: list[OfferOut]
 
 
@@ -124,19 +133,22 @@ def _history(db: Session, code: str, amount_usd: str) -> list[HistoryOut]:
 
 
 def _compare(db: Session, settings: Settings, source: str | None, to: str | None, amount: str | None,
-             currency: str | None, payout: str | None, payin: str | None) -> CompareOut:
+             currency: str | None, payout: str | None, payin: str | None, receive: str | None = None,
+             sort: str | None = None) -> CompareOut:
     if not source:
         raise BadInput(_("Say the sending country, e.g. from=FR."), field="from")
     if not to:
         raise BadInput(_("Say the receiving country, e.g. to=SN."), field="to")
-    if amount is None:
-        raise BadInput(_("Say the amount, e.g. amount=200."), field="amount")
-    found = compare(db, settings, source, to, amount, currency, payout or None, payin or None)
+    found = compare(db, settings, source, to, amount, currency, payout or None, payin or None,
+                    sort or DEFAULT_SORT, receive=receive or None)
     offers = [OfferOut(ProviderOut(o.provider.slug, o.provider.name, o.provider.kind), o.payin, o.payout, o.speed,
                        dec(o.fee), dec(o.fee_pct), dec(o.rate, None), dec(o.mid_rate, None), dec(o.fx_margin_pct),
-                       dec(o.total_cost_pct), dec(o.received_amount), o.observed_at.isoformat(), o.source, o.stale)
+                       dec(o.total_cost_pct), dec(o.received_amount), o.observed_at.isoformat(), o.source, o.stale,
+                       dec(o.amount) or "", dec(o.total_paid), o.indicative, dec(o.based_on_amount, None) or "",
+                       o.rate_derived)
               for o in found.offers]
-    return CompareOut(found.corridor.code, dec(found.amount, None) or "", found.currency, offers)
+    return CompareOut(found.corridor.code, dec(found.amount, None) or "", found.currency, found.ask.mode.value,
+                      found.sort, offers)
 
 
 def csv_response(rows: list[Any], filename: str) -> Response[str]:
@@ -161,6 +173,10 @@ def _flatten(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 From = Annotated[str | None, Parameter(query="from", description="Sending country, ISO alpha-2 or alpha-3")]
+Receive = Annotated[str | None, Parameter(description="What the family should receive, in the receiving currency "
+                                         "(instead of amount)", required=False)]
+SortBy = Annotated[str | None, Parameter(description="value (default: what the family gets per unit paid), "
+                                        "received or speed", required=False)]
 Fmt = Annotated[str | None, Parameter(query="format", description="csv for a CSV download", required=False)]
 
 
@@ -190,11 +206,13 @@ class OpenDataAPI(Controller):
     def history(self, db: Session, code: str, amount_usd: str = "200", format_: Fmt = None) -> list[HistoryOut]:
         return _history(db, code, amount_usd)
 
-    @get("/compare", sync_to_thread=True, summary="Offers for an amount, sorted by amount received")
+    @get("/compare", sync_to_thread=True, summary="Offers for an amount sent (amount=) or to arrive (receive=), "
+         "best value first as on the compare page")
     def compare(self, db: Session, settings: Settings, source: From = None, to: str | None = None,
                 amount: str | None = None, currency: str | None = None, payout: str | None = None,
-                payin: str | None = None, format_: Fmt = None) -> CompareOut:
-        return _compare(db, settings, source, to, amount, currency, payout, payin)
+                payin: str | None = None, receive: Receive = None, sort: SortBy = None,
+                format_: Fmt = None) -> CompareOut:
+        return _compare(db, settings, source, to, amount, currency, payout, payin, receive, sort)
 
 
 class OpenDataCSV(Controller):
@@ -218,7 +236,7 @@ class OpenDataCSV(Controller):
     @get("/compare.csv", sync_to_thread=True)
     def compare(self, db: Session, settings: Settings, source: From = None, to: str | None = None,
                 amount: str | None = None, currency: str | None = None, payout: str | None = None,
-                payin: str | None = None) -> Response[str]:
-        found = _compare(db, settings, source, to, amount, currency, payout, payin)
+                payin: str | None = None, receive: str | None = None, sort: str | None = None) -> Response[str]:
+        found = _compare(db, settings, source, to, amount, currency, payout, payin, receive, sort)
         return csv_response(found.offers, f"compare-{found.corridor}.csv")
 

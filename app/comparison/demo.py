@@ -20,7 +20,7 @@ DATA = PROJECT_ROOT / "app" / "data"
 FILES: tuple[tuple[str, Path, dict[str, str]], ...] = (
     ("ecb_history", DATA / "fx" / "eurofxref-hist.csv", {}),
     ("imf", DATA / "fx" / "imf_annual_rates_per_usd.csv", {}),
-    ("rpw", DATA / "rpw" / "rpw_2025q3_sample.xlsx", {}),
+    ("rpw", DATA / "rpw" / "rpw_2025q3_wca.xlsx", {}),
     ("rpw_history", DATA / "rpw" / "rpw_corridor_averages_2011q1_2020q3.csv", {}),
     # the only recorded Wise answer we hold (its API documentation's): GBP -> EUR, read as UK -> Spain
     ("wise", DATA / "wise" / "comparison_v4_docs_example.json", {"source_country": "GB", "target_country": "ES"}),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated, Any
 
 import anyio.to_thread
@@ -18,7 +17,9 @@ from app.comparison import chart
 from app.comparison.cache import ComparisonCache
 from app.comparison.indicators import history, latest_stats, parse_corridor_code
 from app.comparison.invest import projects_to_fund
-from app.comparison.offers import PAYOUTS, SORTS, Comparison, Offer, compare
+from app.comparison.offers import PAYOUTS, SORTS, Comparison, Mode, Offer, compare
+from app.comparison.panel import published_stats
+from app.comparison.ranking import ALIASES, DEFAULT_SORT
 from app.errors import DomainError, NotFound
 from app.i18n import _, current_locale, fmt_money, ngettext
 from app.models import Country
@@ -53,17 +54,13 @@ def _country_choices(session: Session) -> tuple[list[Country], list[Country]]:
     return by_name(senders), by_name(receivers)
 
 
-def savings(comparison: Comparison, average_pct: Decimal | None) -> dict[str, Decimal] | None:
-    """What choosing the cheapest transparent offer instead of the corridor average saves."""
-    costs = [o.total_cost_pct for o in comparison.offers if o.transparent and o.total_cost_pct is not None]
-    if average_pct is None or not costs or min(costs) >= average_pct:
-        return None
-    per_transfer = comparison.amount * (average_pct - min(costs)) / 100
-    return {"cheapest_pct": min(costs), "per_transfer": per_transfer, "per_year": per_transfer * 12}
-
-
 def summary_line(comparison: Comparison) -> str:
     """The one line a screen reader announces after each search (the page's only live region)."""
+    if comparison.ask.mode is Mode.receive:
+        return ngettext("%(num)s offer for %(amount)s to arrive: %(corridor)s.",
+                        "%(num)s offers for %(amount)s to arrive: %(corridor)s.", len(comparison.offers),
+                        amount=fmt_money(comparison.amount, comparison.corridor.receive_currency),
+                        corridor=corridor_name(comparison.corridor.code))
     return ngettext("%(num)s offer for %(amount)s: %(corridor)s.", "%(num)s offers for %(amount)s: %(corridor)s.",
                     len(comparison.offers), amount=fmt_money(comparison.amount, comparison.currency),
                     corridor=corridor_name(comparison.corridor.code))
@@ -74,16 +71,17 @@ def build_results(engine: Engine, settings: Settings, form: dict[str, str],
     """The results fragment (offers, corridor panel, alert form) as HTML, its HTTP status, the form field
     the error is about (so that only that field is marked invalid), and the one-line summary."""
     context: dict[str, Any] = {"form": form, "payouts": PAYOUTS, "sorts": SORTS, "error": None,
-                               "comparison": None, "stats": None, "saving": None, "csrf_input": CSRF_INPUT_MARK}
+                               "comparison": None, "published": [], "figures": None, "csrf_input": CSRF_INPUT_MARK}
+    receive = form["amount"] if form["mode"] == Mode.receive else None
     with Session(engine, expire_on_commit=False) as db:
         try:
             comparison = compare(db, settings, form["from"], form["to"], form["amount"], form["currency"] or None,
-                                 form["payout"] or None, form["payin"] or None, form["sort"])
-            stats = latest_stats(db, comparison.corridor)
-            saving = savings(comparison, stats.average_total_cost_pct if stats else None)
-            context.update(comparison=comparison, stats=stats, saving=saving, projects=projects_to_fund(
-                db, comparison.corridor.destination_country, saving["per_year"], comparison.currency)
-                if saving else [])
+                                 form["payout"] or None, form["payin"] or None, form["sort"], receive=receive)
+            figures = comparison.figures
+            context.update(comparison=comparison, figures=figures, published=published_stats(db, comparison.corridor),
+                           projects=projects_to_fund(db, comparison.corridor.destination_country,
+                                                     figures.saving_per_year, comparison.currency)
+                           if figures and figures.saving > 0 else [])
         except DomainError as exc:
             context["error"] = exc
     error: DomainError | None = context["error"]
@@ -104,11 +102,14 @@ class ComparisonPages(Controller):
     async def compare_page(self, request: Request[Any, Any, Any], settings: Settings,
                            source: Annotated[str | None, Parameter(query="from")] = None,
                            to: str | None = None, amount: str | None = None, currency: str | None = None,
-                           payout: str | None = None, payin: str | None = None,
-                           sort: str = "received") -> Template | Response[str]:
+                           payout: str | None = None, payin: str | None = None, sort: str = DEFAULT_SORT,
+                           mode: str | None = None, receive: str | None = None) -> Template | Response[str]:
+        # "?receive=100000" and the form's "?mode=receive&amount=100000" ask the same question
+        asks_receive = bool(receive) or mode == Mode.receive
         form = {"from": (source or DEFAULTS["from"]).upper(), "to": (to or DEFAULTS["to"]).upper(),
-                "amount": amount or DEFAULTS["amount"], "currency": (currency or "").upper(),
-                "payout": payout or "", "payin": payin or "", "sort": sort}
+                "amount": receive or amount or DEFAULTS["amount"], "currency": (currency or "").upper(),
+                "payout": payout or "", "payin": payin or "", "sort": ALIASES.get(sort, sort),
+                "mode": Mode.receive.value if asks_receive else Mode.send.value}
         cache: ComparisonCache = request.app.state.comparison_cache
         env: Environment = request.app.template_engine.engine  # type: ignore[union-attr]
         locale = current_locale.get()

@@ -34,7 +34,7 @@ def loaded_server(live_server, _migrated):  # type: ignore[no-untyped-def]
 
     engine = get_engine(_migrated["sqlite"])
     settings = Settings(database_url=_migrated["sqlite"], scheduler_enabled=False)
-    for source, path in (("rpw", DATA / "rpw/rpw_2025q3_sample.xlsx"),
+    for source, path in (("rpw", DATA / "rpw/rpw_2025q3_wca.xlsx"),
                          ("rpw_history", DATA / "rpw/rpw_corridor_averages_2011q1_2020q3.csv")):
         ingest(source, path.read_bytes(), url=path.as_uri(), engine=engine, settings=settings)
     make_user(engine, "admin@example.org", role="admin")
@@ -42,7 +42,7 @@ def loaded_server(live_server, _migrated):  # type: ignore[no-untyped-def]
 
 
 def _rows(page) -> int:  # type: ignore[no-untyped-def]
-    return page.locator("table.offers tbody tr").count()
+    return page.locator("table.offers tbody tr.offer").count()
 
 
 @pytest.mark.parametrize("locale", ["fr-FR", "en-GB"])
@@ -63,7 +63,7 @@ def test_compare_with_htmx(page_factory, loaded_server, locale):
 
     page.get_by_label(w["payout"]).select_option(label=w["wallet"])
     expect(page).to_have_url(re.compile(r"payout=mobile_wallet"))
-    expect(page.locator("table.offers tbody tr")).not_to_have_count(all_rows)
+    expect(page.locator("table.offers tbody tr.offer")).not_to_have_count(all_rows)
     assert 0 < _rows(page) < all_rows
     assert page.evaluate("window.notReloaded === true"), "the page was reloaded: htmx did not swap"
     # The pushed URL is a real page: reloading it shows the same table.

@@ -21,10 +21,12 @@ def counts(engine) -> tuple[int, ...]:  # type: ignore[no-untyped-def]
 
 def test_demo_loads_the_bundled_data_once(engine, db_url):  # type: ignore[no-untyped-def]
     first = load_demo(only_if_empty=True, engine=engine)
-    assert "rpw_2025q3_sample.xlsx ok (234 rows, 234 new)" in first, first
+    # 23 corridors; one service was priced at USD 200 only, its USD 500 half is quarantined with the reason
+    assert "rpw_2025q3_wca.xlsx partial (959 rows, 959 new)" in first, first
+    assert "rpw_2025q3_sample" not in first, "the sample is a subset of the 23 corridors: load one, never both"
     loaded = counts(engine)
     runs, quotes, stats, rates = loaded
-    assert quotes == 234 + 2 and rates > 200_000 and stats > 10_000
+    assert quotes == 959 + 2 and rates > 200_000 and stats > 10_000
     second = load_demo(only_if_empty=True, engine=engine)
     assert "comparison: already loaded" in second
     assert counts(engine) == loaded, "the second load did nothing at all"

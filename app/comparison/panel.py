@@ -1,0 +1,84 @@
+"""The corridor panel: figures of the table on screen, beside the statistics others published.
+
+The table's figures are computed from exactly the offers shown (same payout filter, same amount), by
+the World Bank's definitions: the average and cheapest total cost over the transparent offers with a
+known cost, and SmaRT as the mean of the three cheapest of them arriving within 5 days. Indicative
+offers count only when nothing else is priced. The savings line is (average − cheapest) at the
+sender's own amount. Published statistics (the World Bank's quarter, Passerelle's own collection) are
+read per source and labelled with it: one never stands in for the other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlmodel import Session, select
+
+from app.comparison.pricing import Offer
+from app.models.quotes import CorridorStat
+from basics.corridors import Corridor
+from basics.vocabulary import Speed
+
+SMART_SIZE = 3
+PUBLISHED_SOURCES = ("rpw", "passerelle")  # the World Bank's own rows, then our live collection
+
+
+@dataclass(frozen=True)
+class TableFigures:
+    offers: int  # rows in the table
+    counted: int  # transparent offers with a known total cost, which the figures use
+    indicative: bool  # the figures had to use indicative offers
+    average_pct: Decimal
+    cheapest_pct: Decimal
+    smart_pct: Decimal | None
+    amount: Decimal  # the amount the savings are computed at, in the sending currency
+
+    @property
+    def saving(self) -> Decimal:
+        """Choosing the cheapest instead of the average, on one transfer of ``amount``."""
+        return self.amount * (self.average_pct - self.cheapest_pct) / 100
+
+    @property
+    def saving_per_year(self) -> Decimal:
+        return self.saving * 12
+
+
+def counted(offers: Sequence[Offer]) -> list[Offer]:
+    """The offers the table's figures are computed over (see module doc)."""
+    priced = [o for o in offers if o.transparent and o.total_cost_pct is not None]
+    firm = [o for o in priced if not o.indicative]
+    return firm or priced
+
+
+def _within_5_days(offer: Offer) -> bool:
+    try:
+        return Speed(offer.speed).within_5_days
+    except ValueError:
+        return False
+
+
+def table_figures(offers: Sequence[Offer], amount: Decimal) -> TableFigures | None:
+    used = counted(offers)
+    if not used:
+        return None
+    costs = sorted(o.total_cost_pct for o in used if o.total_cost_pct is not None)
+    fast = sorted(o.total_cost_pct for o in used if o.total_cost_pct is not None and _within_5_days(o))
+    smart = sum(fast[:SMART_SIZE], Decimal(0)) / SMART_SIZE if len(fast) >= SMART_SIZE else None
+    return TableFigures(offers=len(offers), counted=len(used), indicative=any(o.indicative for o in used),
+                        average_pct=sum(costs, Decimal(0)) / len(costs), cheapest_pct=costs[0], smart_pct=smart,
+                        amount=amount)
+
+
+def published_stats(session: Session, corridor: Corridor, amount_usd: int = 200) -> list[CorridorStat]:
+    """The latest quarter of each publishing source for the corridor, World Bank first; each is labelled
+    with its own source and quarter where shown."""
+    rows = session.exec(select(CorridorStat).where(CorridorStat.corridor == corridor.code,
+                                                   CorridorStat.amount_usd == amount_usd)).all()
+    latest: dict[str, CorridorStat] = {}
+    for stat in rows:
+        if stat.source in PUBLISHED_SOURCES and stat.average_total_cost_pct is not None and (
+                stat.source not in latest or stat.period > latest[stat.source].period):
+            latest[stat.source] = stat
+    return [latest[s] for s in PUBLISHED_SOURCES if s in latest]

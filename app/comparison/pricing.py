@@ -1,0 +1,172 @@
+"""Pricing one observed service for the sender's question, by the World Bank's convention.
+
+The sender asks either "I send A" or "my family should receive Y". A service is priced from one of
+its observations (the one nearest the amount asked), keeping that observation's fee and rate: the
+family receives A × r, the sender pays A + F. Where the source gave a fee and an FX margin but no
+rate (World Bank rows to MAD, NGN, GHS…), the rate is derived from the reference rate of the
+observation day: r = r* × (1 − margin / 100). A provider that hides its rate has no known amount
+received. An offer priced from an observation outside ½×–2× of the amount it is priced for is
+*indicative*: a fixed fee observed on 10,000 says little about 200.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import ROUND_CEILING, Decimal
+from enum import StrEnum
+
+from app.comparison.current import Offered
+from app.comparison.recipient_fees import cash_out_fee, tariffs_for
+from app.models.base import aware
+from app.models.current import CurrentOffer
+from app.models.quotes import Quote
+from basics.corridors import Corridor
+from basics.vocabulary import Payout
+from providers import Provider, UnknownProvider, get_provider
+
+CENT = Decimal("0.01")
+# An observation at an amount outside [asked / 2, asked × 2] prices the asked amount only indicatively.
+INDICATIVE_RATIO = Decimal(2)
+Observation = Quote | CurrentOffer | Offered  # the same columns: a quote, or the current offer computed from it
+
+
+class Mode(StrEnum):
+    send = "send"  # "I send 200 €": the amount before the fee
+    receive = "receive"  # "my family should receive 100 000 FCFA"
+
+
+@dataclass(frozen=True)
+class Ask:
+    """What the sender asks: an amount in the sending currency (send) or the receiving one (receive)."""
+
+    mode: Mode
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class CashOut:
+    wallet: str
+    fee: Decimal
+    net: Decimal
+
+
+@dataclass(frozen=True)
+class Offer:
+    provider: Provider
+    source: str
+    payin: str
+    payout: str
+    speed: str
+    transparent: bool
+    amount: Decimal  # sent, before the fee, in the sending currency
+    fee: Decimal | None
+    fee_pct: Decimal | None
+    rate: Decimal | None
+    rate_derived: bool  # the rate comes from the reference rate and the published margin
+    mid_rate: Decimal | None
+    fx_margin_pct: Decimal | None
+    total_cost_pct: Decimal | None
+    received_amount: Decimal | None  # amount × rate
+    observed_at: datetime
+    period: str
+    stale: bool
+    based_on_amount: Decimal
+    indicative: bool
+    cash_out: tuple[CashOut, ...] = ()
+
+    @property
+    def total_paid(self) -> Decimal | None:
+        """What leaves the sender's pocket: the amount plus the fee."""
+        return None if self.fee is None else self.amount + self.fee
+
+    @property
+    def family_gets(self) -> Decimal | None:
+        """The amount received, after the cash-out fee when there is exactly one known."""
+        if len(self.cash_out) == 1:
+            return self.cash_out[0].net
+        return self.received_amount
+
+    @property
+    def value(self) -> Decimal | None:
+        """Best value: what the family gets per unit the sender pays (receiving units per sending unit)."""
+        paid, gets = self.total_paid, self.family_gets
+        return None if paid is None or gets is None or paid <= 0 else gets / paid
+
+
+def provider_of(slug: str) -> Provider:
+    try:
+        return get_provider(slug)
+    except UnknownProvider:
+        return get_provider("unreviewed")
+
+
+def applied_rate(quote: Observation) -> tuple[Decimal | None, bool]:
+    """The rate the provider applied, and whether it had to be derived from r* and the margin."""
+    if quote.rate is not None:
+        return quote.rate, False
+    margin = quote.fx_margin_pct if quote.fx_margin_pct is not None else quote.wb_fx_margin_pct
+    if quote.transparent and quote.mid_rate is not None and margin is not None:
+        return quote.mid_rate * (1 - margin / 100), True
+    return None, False
+
+
+def amount_to_send(quote: Observation, ask: Ask) -> Decimal | None:
+    """The amount (before the fee) this service needs to answer the question; None when unknowable."""
+    if ask.mode is Mode.send:
+        return ask.amount
+    rate, _derived = applied_rate(quote)
+    if not rate or rate <= 0:
+        return None
+    # rounded up to the cent: the family gets at least what was asked
+    return (ask.amount / rate).quantize(CENT, rounding=ROUND_CEILING)
+
+
+def nearest(quotes: Sequence[Observation], ask: Ask) -> Observation:
+    """The observation of one service whose amount is nearest (by ratio) to the amount it is priced for."""
+    def distance(quote: Observation) -> Decimal:
+        wanted = amount_to_send(quote, ask)
+        if wanted is None or quote.amount <= 0:
+            return Decimal("1e30")
+        ratio = quote.amount / wanted
+        return ratio if ratio >= 1 else 1 / ratio
+    return min(quotes, key=distance)
+
+
+def price(quote: Observation, ask: Ask, corridor: Corridor, now: datetime, freshness: timedelta) -> Offer:
+    """One service priced for the question (see module doc); amounts unrounded, rounding is display's."""
+    rate, derived = applied_rate(quote)
+    amount = amount_to_send(quote, ask)
+    if amount is None:  # "receive Y" from a service whose rate is unknown: priced at the observed amount
+        amount = quote.amount
+    margin = quote.fx_margin_pct if quote.fx_margin_pct is not None else quote.wb_fx_margin_pct
+    if rate is not None and quote.mid_rate and not derived:
+        margin = (1 - rate / quote.mid_rate) * 100
+    fee_pct = None if quote.fee is None else quote.fee / amount * 100
+    total = None if fee_pct is None or margin is None else fee_pct + margin
+    received = None if rate is None else amount * rate
+    provider = provider_of(quote.provider_slug)
+    observed = aware(quote.observed_at) or now
+    cash: tuple[CashOut, ...] = ()
+    if quote.payout == Payout.mobile_wallet and received is not None and corridor.receive_currency == "XOF":
+        cash = _cash_out(provider, corridor.destination_country, received)
+    low, high = amount / INDICATIVE_RATIO, amount * INDICATIVE_RATIO
+    return Offer(provider=provider, source=quote.source, payin=quote.payin, payout=quote.payout, speed=quote.speed,
+                 transparent=quote.transparent, amount=amount, fee=quote.fee, fee_pct=fee_pct, rate=rate,
+                 rate_derived=derived, mid_rate=quote.mid_rate, fx_margin_pct=margin, total_cost_pct=total,
+                 received_amount=received, observed_at=observed, period=quote.period,
+                 stale=now - observed > freshness, based_on_amount=quote.amount,
+                 indicative=not low <= quote.amount <= high, cash_out=cash)
+
+
+def _cash_out(provider: Provider, country: str, received: Decimal) -> tuple[CashOut, ...]:
+    """What the family pays to turn the wallet balance into cash; the sender's own wallet when known."""
+    wallets = sorted({slug for slug, _operation in tariffs_for(country)})
+    slugs = [provider.slug] if provider.slug in wallets else wallets
+    found = []
+    for slug in slugs:
+        fee = cash_out_fee(slug, country, received)
+        if fee is not None:
+            found.append(CashOut(wallet=get_provider(slug).name, fee=fee, net=received - fee))
+    return tuple(found)

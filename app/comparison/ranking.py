@@ -1,0 +1,80 @@
+"""Ordering the offers: best value first, indicative prices after the others, unknown amounts last.
+
+Best value is what the family gets per unit the sender pays, so a higher fee or a worse rate can never
+rank a service higher. Whatever the sort, an offer whose price is only indicative comes after every
+offer priced from a nearby observation, and an offer whose amount received is unknown comes last.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from decimal import Decimal
+from typing import Any
+
+from app.comparison.pricing import Offer
+from basics.vocabulary import Payin, Speed
+
+SORTS = ("value", "received", "speed")
+DEFAULT_SORT = "value"
+ALIASES = {"cost": "value"}  # the sort's name in earlier links
+CARDS = frozenset({Payin.debit_card.value, Payin.credit_card.value})
+_BIG = Decimal("1e30")
+
+
+def group(offer: Offer) -> int:
+    """0 priced from a nearby observation, 1 indicative, 2 amount received unknown."""
+    if offer.value is None:
+        return 2
+    return 1 if offer.indicative else 0
+
+
+def _speed_rank(offer: Offer) -> int:
+    try:
+        return Speed(offer.speed).rank
+    except ValueError:
+        return Speed.unknown.rank
+
+
+def sort_key(sort: str) -> Callable[[Offer], tuple[Any, ...]]:
+    def cost(o: Offer) -> Decimal:
+        return o.total_cost_pct if o.total_cost_pct is not None else _BIG
+
+    def value(o: Offer) -> Decimal:
+        return -(o.value or Decimal(0))
+
+    if sort == "received":
+        return lambda o: (group(o), -(o.family_gets or Decimal(0)), value(o), cost(o), o.provider.name)
+    if sort == "speed":
+        return lambda o: (group(o), _speed_rank(o), value(o), cost(o), o.provider.name)
+    return lambda o: (group(o), value(o), cost(o), o.provider.name)
+
+
+def rank(offers: Iterable[Offer], sort: str = DEFAULT_SORT) -> list[Offer]:
+    return sorted(offers, key=sort_key(sort))
+
+
+def best(offers: Iterable[Offer]) -> Offer | None:
+    """The best value among offers priced from a nearby observation; an indicative price is never the best."""
+    firm = [o for o in offers if group(o) == 0]
+    return min(firm, key=sort_key(DEFAULT_SORT)) if firm else None
+
+
+def fold_cards(offers: Iterable[Offer]) -> list[Offer]:
+    """Offers that differ only by the card the sender pays with become one "debit or credit card" offer."""
+    kept: list[Offer] = []
+    seen: dict[tuple[Any, ...], int] = {}
+    for offer in offers:
+        if offer.payin not in CARDS:
+            kept.append(offer)
+            continue
+        key = (offer.provider.slug, offer.source, offer.payout, offer.speed, offer.transparent, offer.fee,
+               offer.rate, offer.fx_margin_pct, offer.based_on_amount, offer.observed_at, offer.amount)
+        if key in seen:
+            index = seen[key]
+            if kept[index].payin != offer.payin:
+                kept[index] = replace(kept[index], payin=Payin.card.value)
+            continue
+        seen[key] = len(kept)
+        kept.append(offer)
+    return kept
