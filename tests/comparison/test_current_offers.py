@@ -159,7 +159,8 @@ def test_the_api_and_the_page_give_what_they_gave(loaded: Engine, settings: Sett
         env = client.app.template_engine.engine
         results = []
         for query in queries:
-            form = {"from": "", "to": "", "amount": "", "currency": "", "payout": "", "payin": "", "sort": "received"}
+            form = {"from": "", "to": "", "amount": "", "currency": "", "payout": "", "payin": "", "sort": "value",
+                    "mode": "send"}
             form.update(dict(part.split("=") for part in query.split("&")))
             page = pages.build_results(loaded, settings, form, env)  # the results fragment, its status, …
             results.append((client.get(f"/api/v1/compare?{query}").json(), page))
