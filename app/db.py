@@ -20,16 +20,38 @@ def make_engine(url: str) -> Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "before_cursor_execute", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    # SQLAlchemy's documented pysqlite workaround: pysqlite's own transaction handling is switched off
+    # (it emits BEGIN only before INSERT/UPDATE/DELETE, so a SAVEPOINT opened first *was* the
+    # transaction and its RELEASE committed it) and `_sqlite_begin` emits BEGIN itself.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+_READS = ("SELECT", "PRAGMA", "EXPLAIN")
+
+
+def _sqlite_begin(_conn, cursor, statement: str, _params, _context, _executemany) -> None:  # type: ignore[no-untyped-def]
+    """BEGIN IMMEDIATE before the first write (or SAVEPOINT) of a transaction.
+
+    Reads before it see the latest committed data, statement by statement, as in PostgreSQL's READ
+    COMMITTED; from the first write on, the transaction holds SQLite's write lock, so savepoints nest in
+    it and ROLLBACK undoes all of it. BEGIN IMMEDIATE rather than a deferred BEGIN at the first read:
+    a deferred read transaction that later writes fails at once with "database is locked" whenever
+    another connection committed in between (WAL snapshot), without waiting out busy_timeout.
+    """
+    raw = cursor.connection
+    if not raw.in_transaction and not statement.lstrip().upper().startswith(_READS):
+        cursor.execute("BEGIN IMMEDIATE")
 
 
 @lru_cache(maxsize=4)

@@ -23,6 +23,7 @@ from app.db import get_engine
 from app.deps import dependencies
 from app.errors import exception_handlers
 from app.limits import text_limits_middleware
+from app.mail import start_courier, stop_courier
 from app.marketplace.routes import MARKETPLACE_HANDLERS
 from app.middleware import locale_middleware, security_headers, user_middleware
 from app.numbers import id_bounds_middleware
@@ -33,7 +34,18 @@ from app.settings import PROJECT_ROOT, Settings, get_settings
 from app.store import make_store
 from app.templating import template_config
 
-CSRF_EXEMPT = ["/billing/stripe/webhook", "/api/"]
+# Regular expressions searched in the path, so each is anchored at both ends: an unanchored "/api/"
+# exempted /staff/sources/api/run. Only Stripe's webhook (signed, not a browser) is exempt; the JSON API
+# has GETs only, which CSRF never checks.
+CSRF_EXEMPT = [r"^/billing/stripe/webhook$"]
+
+
+def _start_courier(app: Litestar) -> None:
+    app.state.courier = start_courier(app.state.engine, app.state.settings)
+
+
+def _stop_courier(app: Litestar) -> None:
+    stop_courier(getattr(app.state, "courier", None))
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -50,8 +62,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app = Litestar(
         route_handlers=[SiteController, AccountController, ComparisonPages, AlertPages, OpenDataAPI, OpenDataCSV,
                         StaffComparisonController, *MARKETPLACE_HANDLERS, static],
-        on_startup=[start_in_app],  # the scheduler, when SCHEDULER_ENABLED (it runs jobs only under its lock)
-        on_shutdown=[stop_in_app],
+        # The scheduler, when SCHEDULER_ENABLED (it runs jobs only under its lock); the mail courier,
+        # which delivers right after a commit that queued mail, when SMTP_HOST is set.
+        on_startup=[start_in_app, _start_courier],
+        on_shutdown=[stop_in_app, _stop_courier],
         dependencies=dependencies,
         middleware=[
             locale_middleware,

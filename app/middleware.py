@@ -71,6 +71,11 @@ def user_middleware(app: ASGIApp) -> ASGIApp:
                         return session.get(User, user_id)
 
                 user = await anyio.to_thread.run_sync(load)
+                # A session from an older epoch was ended (password reset or change, "sign out
+                # everywhere", account erased): it signs nobody in, and is dropped from the store.
+                if user is None or user.deleted_at is not None or session.get("epoch", 0) != user.session_epoch:
+                    user = None
+                    scope["session"] = {}
             scope.setdefault("state", {})["user"] = user
         await app(scope, receive, send)
 

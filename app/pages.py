@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get
+from litestar import Controller, Request, get, post
 from litestar.params import Parameter
 from litestar.response import File, Redirect, Response, Template
-from sqlalchemy import text
+from sqlalchemy import and_, func, text
 from sqlmodel import Session, col, select
 
 from app.accounts.controller import safe_next
 from app.accounts.guards import admin_only, staff_only
 from app.assets import STATIC_DIR
-from app.i18n import LOCALES
+from app.flash import flash
+from app.i18n import LOCALES, _
+from app.mail import retry_now
 from app.middleware import LANG_COOKIE
 from app.models import OutboxMessage
 from app.settings import Settings
@@ -53,6 +55,28 @@ class SiteController(Controller):
         return Template("pages/staff_desk.html")
 
     @get("/admin/outbox", guards=[admin_only], sync_to_thread=True)
-    def outbox(self, request: Request[Any, Any, Any], db: Session) -> Template:
-        messages = db.exec(select(OutboxMessage).order_by(col(OutboxMessage.id).desc()).limit(100)).all()
-        return Template("pages/outbox.html", context={"messages": messages})
+    def outbox(self, request: Request[Any, Any, Any], db: Session, settings: Settings,
+               show: str = "all") -> Template:
+        """Every message, newest first; `show=dead` lists the dead letters, `show=waiting` what is queued."""
+        box = OutboxMessage
+        states = {
+            "sent": col(box.sent_at).is_not(None),
+            "dead": col(box.failed_at).is_not(None),
+            "waiting": and_(col(box.sent_at).is_(None), col(box.failed_at).is_(None)),
+        }
+        counts = {name: db.exec(select(func.count()).select_from(box).where(clause)).one()
+                  for name, clause in states.items()}
+        query = select(box).order_by(col(box.id).desc()).limit(100)
+        if show in states:
+            query = query.where(states[show])
+        messages = db.exec(query).all()
+        return Template("pages/outbox.html", context={
+            "messages": messages, "counts": counts, "show": show if show in states else "all",
+            "smtp": bool(settings.smtp_host)})
+
+    @post("/admin/outbox/{message_id:int}/retry", guards=[admin_only], sync_to_thread=True)
+    def outbox_retry(self, request: Request[Any, Any, Any], db: Session, message_id: int) -> Redirect:
+        if retry_now(db, message_id):
+            db.commit()
+            flash(request, _("The message is queued again."), "success")
+        return Redirect("/admin/outbox?show=dead")

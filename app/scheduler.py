@@ -25,6 +25,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Connection, Engine, func, insert, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from app.mail import mail_job
 from app.models import CollectorRun, SchedulerLease
 from app.models.base import aware, utcnow
 from app.settings import Settings
@@ -163,7 +164,8 @@ class CollectorScheduler:
         holder = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self.lock: RunnerLock = (AdvisoryLock(engine) if engine.dialect.name == "postgresql"
                                  else LeaseLock(engine, holder, settings.scheduler_lease_seconds))
-        self.jobs = jobs if jobs is not None else collector_jobs(settings, engine) + domain_jobs()
+        self.jobs = jobs if jobs is not None else collector_jobs(settings, engine) + domain_jobs() + [
+            mail_job(engine, settings)]
         self.scheduler: BackgroundScheduler | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, name="scheduler-lock", daemon=True)

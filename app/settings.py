@@ -41,6 +41,18 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_starttls: bool = True
     mail_from: str = "Passerelle <no-reply@passerelle.invalid>"
+    smtp_timeout_seconds: float = 20.0
+    # Delivery: a scheduled job every MAIL_INTERVAL_SECONDS (and right after commit in the web process);
+    # a failed try waits MAIL_RETRY_SECONDS, then twice as long each time (at most 6 h); after
+    # MAIL_MAX_ATTEMPTS tries, or at once on a permanent SMTP refusal, the message is a dead letter.
+    mail_interval_seconds: int = 60
+    mail_retry_seconds: int = 60
+    mail_max_attempts: int = 8
+    # Sending limits on mails anyone can trigger (register, password reset, price alerts), per hour:
+    # per recipient address, and per client address (a looser limit: people share public addresses).
+    mail_limit_window_seconds: int = 3600
+    mail_per_recipient: int = 3
+    mail_per_client: int = 20
 
     # Stripe is optional: without keys, pledges are promises to pay by transfer or mobile money.
     stripe_secret_key: str | None = None

@@ -1,7 +1,8 @@
-"""Account pages: register, log in/out, verify e-mail, reset password, my account."""
+"""Account pages: register, log in/out, verify e-mail, reset password, my account and its data."""
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
@@ -9,15 +10,17 @@ import anyio.to_thread
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, Parameter
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Response, Template
 from sqlmodel import Session
 
-from app.accounts import service
+from app import mail_limits
+from app.accounts import data_rights, service
 from app.accounts.guards import requires_login
 from app.accounts.ratelimit import LoginThrottle
-from app.errors import DomainError, FormError
+from app.errors import BadInput, DomainError, FormError
 from app.flash import flash
 from app.i18n import _, current_locale
+from app.mail_limits import Verdict
 from app.models import User
 from app.settings import Settings
 
@@ -54,20 +57,35 @@ class AccountController(Controller):
     def register_page(self) -> Template:
         return _form_page("register", {"role": "member"})
 
-    @post("/register", sync_to_thread=True)
-    def register(self, request: Request[Any, Any, Any], data: Form, db: Session,
-                 settings: Settings) -> Redirect:
+    @post("/register")
+    async def register(self, request: Request[Any, Any, Any], data: Form, db: Session,
+                       settings: Settings) -> Redirect:
+        email = data.get("email", "")
         try:
-            user = service.register(db, data.get("email", ""), data.get("password", ""),
-                                    data.get("role", "member"), data.get("display_name", ""),
-                                    current_locale.get(), settings.site_url)
-            db.commit()
+            service.check_registration(email, data.get("password", ""), data.get("role", "member"))
         except DomainError as exc:
-            db.rollback()
             raise _refused("register", data, exc) from exc
-        flash(request, _("Welcome! We have sent a confirmation link to %(email)s.", email=user.email))
-        request.set_session({"uid": user.id})
-        return Redirect("/account")
+        verdict = await mail_limits.check_request(request, settings, "register", service.normalise_email(email))
+        if verdict is Verdict.refuse:
+            raise _refused("register", data, _too_many(), status=429)
+        locale = current_locale.get()
+
+        def work() -> None:
+            service.register(db, email, data.get("password", ""), data.get("role", "member"),
+                             data.get("display_name", ""), locale, settings.site_url,
+                             send=verdict is Verdict.send)
+            db.commit()
+
+        try:
+            await anyio.to_thread.run_sync(work)
+        except DomainError as exc:
+            await anyio.to_thread.run_sync(db.rollback)
+            raise _refused("register", data, exc) from exc
+        # The same answer whether the address was new or had an account: see service.register.
+        flash(request, _("Thank you. We have sent a message to %(email)s: open it to continue. "
+                         "If your account is new, you can already log in.",
+                         email=service.normalise_email(email)), "success")
+        return Redirect("/login")
 
     @get("/verify", sync_to_thread=True)
     def verify(self, request: Request[Any, Any, Any], db: Session, token: str = "") -> Redirect | Template:
@@ -92,17 +110,16 @@ class AccountController(Controller):
         target = safe_next(data.get("next"))
         throttle = LoginThrottle(request.app.stores.get("ratelimit"), settings.login_max_failures,
                                  settings.login_window_seconds)
-        if await throttle.blocked(email, _client(request)):
+        if not await throttle.attempt(email, _client(request)):
             error = DomainError(_("Too many failed attempts. Please wait 15 minutes or reset your password."))
             raise _refused("login", data, error, status=429, next=target)
         user = await anyio.to_thread.run_sync(service.authenticate, db, email, password)
         await anyio.to_thread.run_sync(db.commit)  # a rehashed password is kept
         if user is None:
-            await throttle.failed(email, _client(request))
             raise _refused("login", data, DomainError(_("Wrong e-mail address or password.")), next=target)
         await throttle.succeeded(email, _client(request))
         request.clear_session()
-        request.set_session({"uid": user.id})
+        request.set_session({"uid": user.id, "epoch": user.session_epoch})
         return Redirect(target)
 
     @post("/logout", sync_to_thread=False)
@@ -114,10 +131,20 @@ class AccountController(Controller):
     def forgot_page(self) -> Template:
         return _form_page("password_forgot", {})
 
-    @post("/password/forgot", sync_to_thread=True)
-    def forgot(self, request: Request[Any, Any, Any], data: Form, db: Session, settings: Settings) -> Redirect:
-        service.request_reset(db, data.get("email", ""), settings.site_url)
-        db.commit()
+    @post("/password/forgot")
+    async def forgot(self, request: Request[Any, Any, Any], data: Form, db: Session,
+                     settings: Settings) -> Redirect:
+        email = data.get("email", "")[:254]
+        # Counted on the address typed, account or not, so that a refusal tells nothing either.
+        verdict = await mail_limits.check_request(request, settings, "reset", service.normalise_email(email))
+        if verdict is Verdict.refuse:
+            raise _refused("password_forgot", data, _too_many(), status=429)
+        if verdict is Verdict.send:
+            def work() -> None:
+                service.request_reset(db, email, settings.site_url)
+                db.commit()
+
+            await anyio.to_thread.run_sync(work)
         flash(request, _("If an account exists for this address, a reset link is on its way."))
         return Redirect("/login")
 
@@ -133,19 +160,89 @@ class AccountController(Controller):
         except DomainError as exc:
             db.rollback()
             raise _refused("password_reset", data, exc) from exc
-        flash(request, _("Your password is changed. You can log in now."), "success")
+        flash(request, _("Your password is changed, and every session that was open is signed out. "
+                         "You can log in now."), "success")
         return Redirect("/login")
 
     @get("/account", guards=[requires_login], sync_to_thread=True)
     def account(self, request: Request[Any, Any, Any], user: User, db: Session,
                 settings: Settings) -> Template:
-        return Template("pages/account.html", context={"account": user})
+        return Template("pages/account.html", context={"account": user, "errors": {}, "form": {}})
 
-    @post("/account/verify-again", guards=[requires_login], sync_to_thread=True)
-    def verify_again(self, request: Request[Any, Any, Any], user: User, db: Session,
-                     settings: Settings) -> Redirect:
+    @post("/account/verify-again", guards=[requires_login])
+    async def verify_again(self, request: Request[Any, Any, Any], user: User, db: Session,
+                           settings: Settings) -> Redirect:
         if user.email_verified_at is None:
-            service.send_verification(db, user, settings.site_url)
-            db.commit()
+            verdict = await mail_limits.check_request(request, settings, "register", user.email)
+            if verdict is Verdict.refuse:
+                raise _refused("account", {}, _too_many(), status=429, account=user)
+            if verdict is Verdict.send:
+                def work() -> None:
+                    service.send_verification(db, user, settings.site_url)
+                    db.commit()
+
+                await anyio.to_thread.run_sync(work)
             flash(request, _("We have sent a new confirmation link to %(email)s.", email=user.email))
         return Redirect("/account")
+
+    @post("/account/password", guards=[requires_login], sync_to_thread=True)
+    def change_password(self, request: Request[Any, Any, Any], data: Form, user: User, db: Session) -> Redirect:
+        account = db.get(User, user.id)
+        assert account is not None
+        try:
+            epoch = service.change_password(db, account, data.get("current_password", ""),
+                                            data.get("new_password", ""))
+            db.commit()
+        except DomainError as exc:
+            db.rollback()
+            if exc.field == "password":
+                exc.field = "new_password"
+            raise _refused("account", {}, exc, account=user) from exc
+        # This session goes on in the new epoch; every other one has ended.
+        request.session["epoch"] = epoch
+        flash(request, _("Your password is changed. Your other sessions are signed out."), "success")
+        return Redirect("/account")
+
+    @post("/account/sign-out-everywhere", guards=[requires_login], sync_to_thread=True)
+    def sign_out_everywhere(self, request: Request[Any, Any, Any], user: User, db: Session) -> Redirect:
+        account = db.get(User, user.id)
+        assert account is not None
+        service.end_sessions(db, account)
+        db.commit()
+        request.set_session({})  # a fresh, anonymous session that only carries the message below
+        flash(request, _("You are signed out on every device."), "success")
+        return Redirect("/login")
+
+    @post("/account/export", guards=[requires_login], sync_to_thread=True)
+    def export(self, request: Request[Any, Any, Any], data: Form, user: User, db: Session) -> Response[bytes]:
+        try:
+            data_rights.check_password(user, data.get("export_password", ""))
+        except DomainError as exc:
+            exc.field = "export_password"
+            raise _refused("account", {}, exc, account=user) from exc
+        body = json.dumps(data_rights.export(db, user), ensure_ascii=False, indent=2).encode()
+        return Response(body, status_code=200, media_type="application/json", headers={
+            "Content-Disposition": 'attachment; filename="passerelle-my-data.json"',
+            "Cache-Control": "no-store"})
+
+    @post("/account/delete", guards=[requires_login], sync_to_thread=True)
+    def delete(self, request: Request[Any, Any, Any], data: Form, user: User, db: Session) -> Redirect:
+        account = db.get(User, user.id)
+        assert account is not None
+        try:
+            if data.get("confirm") != "yes":
+                raise BadInput(_("Tick the box to confirm that you want to delete your account."),
+                               field="confirm")
+            data_rights.erase(db, account, data.get("delete_password", ""))
+            db.commit()
+        except DomainError as exc:
+            db.rollback()
+            exc.field = {"password": "delete_password"}.get(exc.field or "", exc.field)
+            raise _refused("account", {}, exc, account=user) from exc
+        request.set_session({})
+        flash(request, _("Your account is deleted. Your pledges stay counted, without your name."), "success")
+        return Redirect("/")
+
+
+def _too_many() -> DomainError:
+    return DomainError(_("Too many messages were asked for from your connection. Please try again in an hour."))

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import anyio.to_thread
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
 from sqlmodel import Session
 
+from app import mail_limits
 from app.comparison import alerts
 from app.errors import DomainError, FormError
 from app.flash import flash
 from app.i18n import _
+from app.mail_limits import Verdict
 from app.numbers import parse_id
 from app.settings import Settings
 
@@ -23,20 +26,32 @@ Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED
 class AlertPages(Controller):
     path = "/alerts"
 
-    @post("/", sync_to_thread=True)
-    def subscribe(self, request: Request[Any, Any, Any], data: Form, db: Session,
-                  settings: Settings) -> Redirect:
+    @post("/")
+    async def subscribe(self, request: Request[Any, Any, Any], data: Form, db: Session,
+                        settings: Settings) -> Redirect:
         back = f"/?from={data.get('from', '')}&to={data.get('to', '')}&amount={data.get('amount', '')}"
-        try:
+        done = _("Almost done: open the link we have sent to %(email)s to start the alert.",
+                 email=data.get("email", ""))
+        verdict = await mail_limits.check_request(request, settings, "alert", data.get("email", ""))
+        if verdict is Verdict.refuse:
+            message = _("Too many messages were asked for from your connection. Please try again in an hour.")
+            raise FormError("alert_form", {"form": message}, form=data, context={"back": back}, status=429)
+        if verdict is Verdict.quiet:  # that address had its share of confirmation mails: the usual answer
+            flash(request, done, "success")
+            return Redirect(back)
+
+        def work() -> None:
             alerts.subscribe(db, settings, email=data.get("email", ""), source=data.get("from", ""),
                              destination=data.get("to", ""), amount=data.get("amount", ""),
                              kind=data.get("kind", ""), threshold=data.get("threshold", ""))
             db.commit()
+
+        try:
+            await anyio.to_thread.run_sync(work)
         except DomainError as exc:
-            db.rollback()
+            await anyio.to_thread.run_sync(db.rollback)
             raise FormError.of(exc, "alert_form", form=data, context={"back": back}) from exc
-        flash(request, _("Almost done: open the link we have sent to %(email)s to start the alert.",
-                         email=data.get("email", "")), "success")
+        flash(request, done, "success")
         return Redirect(back)
 
     @get("/confirm", sync_to_thread=True)

@@ -30,6 +30,10 @@ class User(UserBase, table=True):
     password_hash: str = Field(max_length=255)
     email_verified_at: datetime | None = timestamp(nullable=True, default_now=False)
     created_at: datetime = timestamp()
+    # Sessions carry the epoch they were opened in; raising it (password reset or change, "sign out
+    # everywhere", account deletion) ends every session opened before, in every worker and store.
+    session_epoch: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    deleted_at: datetime | None = timestamp(nullable=True, default_now=False)
 
     @property
     def is_staff(self) -> bool:
@@ -49,6 +53,9 @@ class EmailToken(SQLModel, table=True):
 
 
 class OutboxMessage(SQLModel, table=True):
+    """A mail to send. Pending until `sent_at`; a failed try sets `error` and `next_attempt_at` (backoff);
+    after the last try `failed_at` is set: the dead letter an admin sees at /admin/outbox."""
+
     __tablename__ = "outbox_message"
     id: int | None = Field(default=None, primary_key=True)
     to_address: str = Field(max_length=254, index=True)
@@ -57,6 +64,9 @@ class OutboxMessage(SQLModel, table=True):
     created_at: datetime = timestamp(index=True)
     sent_at: datetime | None = timestamp(nullable=True, default_now=False)
     error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    next_attempt_at: datetime | None = timestamp(nullable=True, default_now=False, index=True)
+    failed_at: datetime | None = timestamp(nullable=True, default_now=False)
 
 
 class KeyValue(SQLModel, table=True):

@@ -24,6 +24,9 @@ def test_register_verify_login_logout(client, session):
     assert user.email_verified_at is not None
     # The token is single-use.
     assert client.get(link.group(0)).status_code == 400
+    # Registering signs nobody in (the answer is the same for a taken address): log in.
+    assert client.get("/account", follow_redirects=False).status_code in (302, 303)
+    assert login(client, "awa@example.org", "long enough pw").status_code in (302, 303)
     assert "awa@example.org" in client.get("/account").text
     logout = post_form(client, "/account", "/logout", {}, follow_redirects=False)
     assert logout.status_code in (302, 303)
@@ -43,10 +46,23 @@ def test_register_rejects_bad_input_and_keeps_what_was_typed(client):
     assert r.status_code == 400, "nobody may register as admin"
 
 
-def test_duplicate_email_is_refused(client, engine):
+def test_register_does_not_tell_whether_an_address_has_an_account(client, engine, session):
+    """Finding 10: /register said "an account already exists". Now both answers are the same, and the
+    owner of the taken address gets a mail instead of a second account."""
     make_user(engine, "fatou@example.org")
-    r = post_form(client, "/register", "/register", {"email": "FATOU@example.org", "password": "long enough pw"})
-    assert r.status_code == 400
+    answers, pages = [], []
+    for email in ("FATOU@example.org", "binta@example.org"):
+        answer = post_form(client, "/register", "/register", {"email": email, "password": "long enough pw"},
+                           follow_redirects=False)
+        answers.append((answer.status_code, answer.headers["location"]))
+        pages.append(client.get("/login").text.replace(email.lower(), "EMAIL"))
+    assert answers == [(302, "/login")] * 2
+    assert pages[0] == pages[1]
+    users = session.exec(select(User).where(User.email == "fatou@example.org")).all()
+    assert len(users) == 1 and users[0].password_hash != "long enough pw"
+    assert login(client, "fatou@example.org", "long enough pw").status_code == 400, "the password was not replaced"
+    mails = {m.to_address: m for m in session.exec(select(OutboxMessage)).all()}
+    assert "/password/forgot" in mails["fatou@example.org"].body and "/verify?token=" in mails["binta@example.org"].body
 
 
 def test_wrong_password_ten_times_is_rate_limited(client, engine):
