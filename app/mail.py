@@ -62,11 +62,10 @@ def _claim(engine: Engine, message_id: int, now: datetime) -> bool:
 
 
 def _settle(engine: Engine, settings: Settings, message_id: int, error: str | None, permanent: bool,
-            report: DeliveryReport) -> None:
+            report: DeliveryReport, now: datetime) -> None:
     with Session(engine) as session:
         message = session.get(OutboxMessage, message_id)
         assert message is not None
-        now = utcnow()
         if error is None:
             message.sent_at, message.error, message.next_attempt_at = now, None, None
             report.sent += 1
@@ -114,7 +113,7 @@ def deliver_pending(engine: Engine, settings: Settings, now: datetime | None = N
         smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout_seconds)
     except (OSError, smtplib.SMTPException) as exc:
         for message_id in claimed:  # the server is unreachable: every claimed message waits its turn
-            _settle(engine, settings, message_id, f"SMTP server unreachable: {exc}", False, report)
+            _settle(engine, settings, message_id, f"SMTP server unreachable: {exc}", False, report, now)
         return report
     try:
         smtp.ehlo()
@@ -130,14 +129,14 @@ def deliver_pending(engine: Engine, settings: Settings, now: datetime | None = N
                 mail = _mail(settings, message)
             try:
                 smtp.send_message(mail)
-                _settle(engine, settings, message_id, None, False, report)
+                _settle(engine, settings, message_id, None, False, report, now)
             except smtplib.SMTPRecipientsRefused as exc:
                 codes = [code for code, _text in exc.recipients.values()]
                 _settle(engine, settings, message_id, f"recipient refused: {exc.recipients}",
-                        all(code >= 500 for code in codes), report)
+                        all(code >= 500 for code in codes), report, now)
             except smtplib.SMTPResponseException as exc:
                 _settle(engine, settings, message_id, f"{exc.smtp_code} {exc.smtp_error!r}", exc.smtp_code >= 500,
-                        report)
+                        report, now)
     except (OSError, smtplib.SMTPException) as exc:
         # The connection broke (or STARTTLS/login failed): what was not settled is tried again later.
         with Session(engine) as session:
@@ -146,7 +145,7 @@ def deliver_pending(engine: Engine, settings: Settings, now: datetime | None = N
                 col(OutboxMessage.failed_at).is_(None))).all()
         for open_id in open_ids:
             if open_id is not None:
-                _settle(engine, settings, open_id, f"SMTP session failed: {exc}", False, report)
+                _settle(engine, settings, open_id, f"SMTP session failed: {exc}", False, report, now)
     finally:
         try:
             smtp.quit()
@@ -162,6 +161,7 @@ def retry_now(session: Session, message_id: int) -> bool:
         return False
     message.failed_at, message.next_attempt_at, message.attempts = None, None, 0
     session.add(message)
+    session.info["mail_queued"] = True
     return True
 
 
