@@ -70,7 +70,8 @@ def test_changing_the_password_ends_the_other_sessions_and_keeps_this_one(app, c
         assert changed.status_code in (302, 303)
         assert _signed_in(client), "the session that changed the password goes on"
         assert not _signed_in(laptop)
-    assert login(TestClient(app, base_url="http://testserver.local"), EMAIL, "a brand new secret").status_code in (302, 303)
+    with TestClient(app, base_url="http://testserver.local") as later:
+        assert login(later, EMAIL, "a brand new secret").status_code in (302, 303)
 
 
 def test_sign_out_everywhere_ends_every_session_on_every_worker(app, settings, client, engine):

@@ -27,8 +27,8 @@ def test_ten_reset_requests_for_one_address_send_three_mails_and_answer_alike(cl
 def test_ten_registrations_of_one_address_send_three_mails(client, engine, session, settings):
     make_user(engine, "fatou@example.org")
     for _ in range(10):
-        answer = post_form(client, "/register", "/register", {"email": "fatou@example.org", "password": "long enough pw"},
-                           follow_redirects=False)
+        answer = post_form(client, "/register", "/register",
+                           {"email": "fatou@example.org", "password": "long enough pw"}, follow_redirects=False)
         assert answer.status_code == 302
     assert _count(session, "fatou@example.org") == 3
 

@@ -93,7 +93,8 @@ def test_a_permanent_refusal_is_a_dead_letter_at_once_and_the_others_go_out(engi
     report = deliver_pending(engine, settings)
     assert (report.sent, report.dead) == (1, 1)
     messages = _messages(engine)
-    assert messages["nobody@example.org"].failed_at is not None and "550" in (messages["nobody@example.org"].error or "")
+    refused = messages["nobody@example.org"]
+    assert refused.failed_at is not None and "550" in (refused.error or "")
     assert messages["kofi@example.org"].sent_at is not None
 
 
