@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -37,6 +38,37 @@ def db_downgrade(revision: str) -> None:
 
     downgrade(revision)
     click.echo(f"database at {revision}")
+
+
+@main.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(path: Path) -> None:
+    """Write a backup of the database (DATABASE_URL) to PATH, while the app keeps running."""
+    from app.backup import BackupError, backup
+
+    try:
+        backup(get_settings().database_url, path)
+    except BackupError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(f"backup written to {path} ({path.stat().st_size} bytes)")
+
+
+@main.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_command(path: Path, yes: bool) -> None:
+    """Replace the database (DATABASE_URL) with the backup at PATH. Stop the web and scheduler first."""
+    from app.backup import BackupError, restore
+
+    if not yes:
+        click.confirm("This replaces every row of the database with the backup. Go on?", abort=True)
+    try:
+        restore(get_settings().database_url, path)
+    except BackupError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(f"database restored from {path}")
 
 
 @main.group()

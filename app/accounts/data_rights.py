@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete
@@ -28,6 +29,11 @@ def _when(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def _plain(value: Decimal) -> str:
+    """75, 75.5, 1000: the same text whichever database stored it (never 7.5E+1)."""
+    return format(value.normalize(), "f")
+
+
 def export(session: Session, user: User) -> dict[str, Any]:
     """Everything Passerelle holds about this account, as plain JSON types."""
     pledges = session.exec(select(Pledge, Listing).join(Listing, col(Listing.id) == col(Pledge.listing_id))
@@ -42,13 +48,13 @@ def export(session: Session, user: User) -> dict[str, Any]:
                     "language": user.locale, "created_at": _when(user.created_at),
                     "email_confirmed_at": _when(user.email_verified_at)},
         "pledges": [{"reference": p.reference, "project": listing.title, "project_slug": listing.slug,
-                     "amount": str(p.amount), "currency": p.currency, "state": p.state, "method": p.method,
+                     "amount": _plain(p.amount), "currency": p.currency, "state": p.state, "method": p.method,
                      "created_at": _when(p.created_at), "secured_at": _when(p.secured_at)}
                     for p, listing in pledges],
         "projects": [{"title": listing.title, "slug": listing.slug, "state": listing.state,
                       "created_at": _when(listing.created_at)} for listing in listings],
-        "price_alerts": [{"corridor": a.corridor, "amount": str(a.amount), "currency": a.currency,
-                          "kind": a.kind, "threshold": str(a.threshold), "created_at": _when(a.created_at),
+        "price_alerts": [{"corridor": a.corridor, "amount": _plain(a.amount), "currency": a.currency,
+                          "kind": a.kind, "threshold": _plain(a.threshold), "created_at": _when(a.created_at),
                           "confirmed_at": _when(a.confirmed_at), "unsubscribed_at": _when(a.unsubscribed_at)}
                          for a in alerts],
         "mails": [{"subject": m.subject, "body": m.body, "created_at": _when(m.created_at),
