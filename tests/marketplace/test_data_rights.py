@@ -45,7 +45,7 @@ def test_download_my_data_needs_the_password_and_gives_json(client, session, eng
     assert data["pledges"] == [{**data["pledges"][0], "reference": pledge.reference, "amount": "75",
                                 "currency": "EUR", "project": listing.title}]
     assert data["price_alerts"][0]["corridor"] == "FR-SN"
-    assert [m["subject"] for m in data["mails"]] == ["Your pledge"]
+    assert "Your pledge" in [m["subject"] for m in data["mails"]]
     assert "password" not in json.dumps(data).lower(), "no hash, no secret in the copy"
 
 
