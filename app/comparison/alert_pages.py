@@ -32,6 +32,10 @@ class AlertPages(Controller):
         back = f"/?from={data.get('from', '')}&to={data.get('to', '')}&amount={data.get('amount', '')}"
         done = _("Almost done: open the link we have sent to %(email)s to start the alert.",
                  email=data.get("email", ""))
+        # A mistyped address is answered as such before any limit: only mail we would send is counted.
+        if not alerts.EMAIL_RE.match(alerts.normalise_email(data.get("email", ""))):
+            raise FormError("alert_form", {"email": _("Please enter a valid e-mail address.")}, form=data,
+                            context={"back": back})
         verdict = await mail_limits.check_request(request, settings, "alert", data.get("email", ""))
         if verdict is Verdict.refuse:
             message = _("Too many messages were asked for from your connection. Please try again in an hour.")
