@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from http.cookies import SimpleCookie
 from typing import Any
 
@@ -17,6 +18,22 @@ from app.models import User
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
        "base-uri 'self'; object-src 'none'")
+
+
+@lru_cache(maxsize=8)
+def csp(checkout_origin: str | None) -> str:
+    """The policy; with card payments on, a form may also lead to Stripe's hosted Checkout page (the pledge
+    and pay forms answer with a redirect there, which `form-action 'self'` alone would block)."""
+    if not checkout_origin:
+        return CSP
+    return CSP.replace("form-action 'self'", f"form-action 'self' {checkout_origin}")
+
+
+def _checkout_origin(scope: Scope) -> str | None:
+    settings = getattr(getattr(scope.get("app"), "state", None), "settings", None)
+    if settings is None or not settings.stripe_secret_key:
+        return None
+    return str(settings.stripe_checkout_origin)
 LANG_COOKIE = "lang"
 
 
@@ -87,7 +104,7 @@ async def security_headers(message: Message, scope: Scope) -> None:
     if message["type"] != "http.response.start":
         return
     headers = MutableScopeHeaders.from_message(message)
-    headers["Content-Security-Policy"] = CSP
+    headers["Content-Security-Policy"] = csp(_checkout_origin(scope))
     headers["X-Content-Type-Options"] = "nosniff"
     headers["X-Frame-Options"] = "DENY"
     headers["Referrer-Policy"] = "same-origin"

@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     stripe_secret_key: str | None = None
     stripe_webhook_secret: str | None = None
     stripe_api_base: str | None = None
+    # Where Stripe's hosted Checkout pages live: the pledge forms' CSP `form-action` lets them redirect there.
+    stripe_checkout_origin: str = "https://checkout.stripe.com"
 
     # Marketplace: documents live outside the public static files; large goals need two staff approvals
     # (the threshold is in euros; CFA goals are converted at the fixed peg).

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import Engine, text
 from sqlmodel import Session, SQLModel
 
 from app.db import make_engine
-from app.settings import Settings
+from app.settings import PROJECT_ROOT, Settings
 from tests.support import postgres_schema_url
 
 # Reference tables are seeded once per session and kept; everything else is emptied between tests.
@@ -149,3 +154,40 @@ def page_factory(browser, live_server):  # type: ignore[no-untyped-def]
     for context in contexts:
         context.close()
     assert not offsite, f"pages asked another host: {offsite}"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def localstripe_url() -> Iterator[str]:
+    """A fresh localstripe on a free loopback port for the whole session (marketplace and browser tests);
+    stopped at the end."""
+    port = _free_port()
+    log = open(os.devnull, "wb")  # noqa: SIM115 - closed below with the process
+    process = subprocess.Popen([sys.executable, "-m", "tests.marketplace.localstripe_loopback", str(port)],
+                               cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    try:
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"localstripe exited with code {process.returncode}")
+            try:
+                httpx.delete(f"{url}/_config/data", timeout=1).raise_for_status()
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("localstripe did not start within 20 seconds") from None
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()

@@ -48,9 +48,13 @@ class MemberPledgeController(Controller):
         return page("my_pledges", rows=rows, updates=updates)
 
     @get("/{pledge_id:int}", sync_to_thread=True)
-    def receipt(self, pledge_id: int, db: Session, user: User | None, settings: Settings) -> Template:
+    def receipt(self, pledge_id: int, db: Session, user: User | None, settings: Settings,
+                checkout: str | None = None) -> Template:
+        """`?checkout=done` is where Stripe's Checkout sends the member back; the payment itself is only
+        believed from Stripe's signed webhook, which may arrive a moment later."""
         pledge, listing = _mine(db, pledge_id, user)
-        return page("pledge", pledge=pledge, listing=listing, member=signed_in(user),
+        confirming = checkout == "done" and _card_payable(db, pledge, listing, settings)
+        return page("pledge", pledge=pledge, listing=listing, member=signed_in(user), confirming=confirming,
                     can_cancel=pledges.can_cancel(pledge, listing, settings.pledge_cancel_hours),
                     cancel_until=pledges.cancel_deadline(listing, settings.pledge_cancel_hours),
                     can_pay=_card_payable(db, pledge, listing, settings), method=methods.get(pledge.method),
