@@ -21,6 +21,7 @@ from app.comparison.ranking import ALIASES, DEFAULT_SORT, SORTS, best, fold_card
 from app.errors import BadInput, NotFound
 from app.i18n import _
 from app.numbers import parse_decimal
+from app.reference import country_name
 from app.settings import Settings
 from basics.corridors import Corridor, alpha2, country_currency
 from basics.vocabulary import Payout
@@ -87,7 +88,8 @@ def resolve_corridor(source: str, destination: str) -> Corridor:
         raise BadInput(_("Unknown receiving country: %(code)s.", code=destination), field="to")
     send, receive = country_currency(a), country_currency(b)
     if not send or not receive or a == b:
-        raise NotFound(_("We do not compare transfers from %(a)s to %(b)s.", a=a, b=b))
+        raise NotFound(_("We do not compare transfers from %(a)s to %(b)s.", a=country_name(a), b=country_name(b)),
+                       field="to")
     return Corridor(a, b, send, receive)
 
 
@@ -123,8 +125,9 @@ def compare(session: Session, settings: Settings, source: str, destination: str,
         raise BadInput(_("Unknown sort order."), field="sort")
     quotes = latest_services(session, corridor)
     if not quotes:
-        raise NotFound(_("We have no prices for transfers from %(a)s to %(b)s yet.",
-                         a=corridor.source_country, b=corridor.destination_country))
+        raise NotFound(_("We have no prices for transfers from %(a)s to %(b)s yet: choose another destination.",
+                         a=country_name(corridor.source_country), b=country_name(corridor.destination_country)),
+                       field="to")
     now = now or datetime.now(UTC)
     services: dict[tuple[str, ...], list[Offered]] = defaultdict(list)
     for quote in quotes:

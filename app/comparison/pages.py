@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import parse_qs, urlsplit
 
 import anyio.to_thread
 from jinja2 import Environment
@@ -25,9 +26,9 @@ from app.i18n import _, current_locale, fmt_money, ngettext
 from app.models import Country
 from app.models.current import CurrentCorridor, CurrentOffer
 from app.page_cache import CSRF_INPUT_MARK, cached_page, is_anonymous, with_csrf
-from app.reference import corridor_name
+from app.reference import corridor_name, country_name
 from app.settings import Settings
-from basics.corridors import Corridor
+from basics.corridors import Corridor, alpha2, country_currency
 from providers import UnknownProvider, get_provider
 
 DEFAULTS = {"from": "FR", "to": "SN", "amount": "200", "currency": "EUR"}
@@ -35,15 +36,16 @@ DEFAULTS = {"from": "FR", "to": "SN", "amount": "200", "currency": "EUR"}
 FIELD_OF = {"currency": "amount"}
 
 
-def country_choices(engine: Engine) -> tuple[list[Country], list[Country]]:
+def country_choices(engine: Engine, origin: str) -> tuple[list[Country], list[Country]]:
+    """Origins with prices, and the destinations with prices from ``origin`` (by name in the reader's language)."""
     with Session(engine, expire_on_commit=False) as session:
-        return _country_choices(session)
+        return _country_choices(session, origin)
 
 
-def _country_choices(session: Session) -> tuple[list[Country], list[Country]]:
+def _country_choices(session: Session, origin: str) -> tuple[list[Country], list[Country]]:
     pairs = session.exec(select(CurrentCorridor.source_country, CurrentCorridor.destination_country)).all()
-    senders = {a for a, _b in pairs} | {"FR"}
-    receivers = {b for _a, b in pairs} | {"SN"}
+    senders = {a for a, _b in pairs} or {DEFAULTS["from"]}
+    receivers = {b for a, b in pairs if a == origin}
     countries = {c.alpha2: c for c in session.exec(select(Country).where(
         col(Country.alpha2).in_(senders | receivers))).all()}
     locale = current_locale.get()
@@ -52,6 +54,26 @@ def _country_choices(session: Session) -> tuple[list[Country], list[Country]]:
         return sorted((countries[c] for c in codes if c in countries), key=lambda c: c.name(locale))
 
     return by_name(senders), by_name(receivers)
+
+
+def _currencies(form: dict[str, str]) -> tuple[str, str]:
+    """The sending and receiving currencies the form's labels name ("" for a country we do not know)."""
+    def currency(code: str) -> str:
+        found = alpha2(code)
+        return (country_currency(found) or "") if found else ""
+
+    return currency(form["from"]), currency(form["to"])
+
+
+def ask_line(form: dict[str, str]) -> str:
+    """The folded form's one line: 'France → Sénégal · 200 EUR sent'."""
+    send, receive = _currencies(form)
+    origin, destination = (country_name(c) if alpha2(c) else c for c in (form["from"], form["to"]))
+    if form["mode"] == Mode.receive:
+        amount = _("%(amount)s %(cur)s to arrive", amount=form["amount"], cur=receive)
+    else:
+        amount = _("%(amount)s %(cur)s sent", amount=form["amount"], cur=send)
+    return f"{origin} → {destination} · {amount}"
 
 
 def summary_line(comparison: Comparison) -> str:
@@ -91,10 +113,32 @@ def build_results(engine: Engine, settings: Settings, form: dict[str, str],
     return html, error.status_code if error else 200, field, summary
 
 
-def build_form(engine: Engine, form: dict[str, str], error_field: str | None, env: Environment) -> str:
-    senders, receivers = country_choices(engine)
+def build_form(engine: Engine, form: dict[str, str], error_field: str | None, env: Environment,
+               searched: bool) -> str:
+    senders, receivers = country_choices(engine, form["from"])
     return env.get_template("partials/_compare_form.html").render(
-        form=form, payouts=PAYOUTS, sorts=SORTS, senders=senders, receivers=receivers, error_field=error_field)
+        form=form, payouts=PAYOUTS, sorts=SORTS, senders=senders, receivers=receivers, error_field=error_field,
+        currencies=_currencies(form), ask_line=ask_line(form), searched=searched)
+
+
+def form_updates(engine: Engine, form: dict[str, str], shown: dict[str, str], env: Environment) -> str:
+    """After an htmx search, the parts of the form that depend on the corridor, swapped out of band: the
+    destinations when the origin changed, the amount's currencies when the corridor changed."""
+    parts = []
+    if form["from"] != shown["from"]:
+        _senders, receivers = country_choices(engine, form["from"])
+        parts.append(env.get_template("partials/_compare_to.html").render(
+            form=form, receivers=receivers, error_field=None, oob=True))
+    if (form["from"], form["to"]) != (shown["from"], shown["to"]):
+        parts.append(env.get_template("partials/_compare_mode.html").render(
+            form=form, currencies=_currencies(form), oob=True))
+    return "".join(parts)
+
+
+def _shown_corridor(url: str) -> dict[str, str]:
+    """The origin and destination the page showed before an htmx search (from its address)."""
+    query = parse_qs(urlsplit(url).query)
+    return {name: (query.get(name, [DEFAULTS[name]])[0] or DEFAULTS[name]).upper() for name in ("from", "to")}
 
 
 class ComparisonPages(Controller):
@@ -118,15 +162,21 @@ class ComparisonPages(Controller):
             key, await anyio.to_thread.run_sync(build_results, cache.engine, settings, form, env))
         if request.headers.get("hx-request") and request.headers.get("hx-target") == "results":
             # The summary's live region stays in the page; only its text changes (innerHTML keeps the node).
-            oob = f'<p id="results-summary" hx-swap-oob="innerHTML">{escape(summary)}</p>'
-            return Response(with_csrf(request, html) + oob, media_type=MediaType.HTML)
-        form_key = ("form", locale, error_field, *form.values())
+            shown = _shown_corridor(request.headers.get("hx-current-url", ""))
+            oob = (f'<p id="results-summary" hx-swap-oob="innerHTML">{escape(summary)}</p>'
+                   f'<span id="ask-line" hx-swap-oob="innerHTML">{escape(ask_line(form))}</span>')
+            updates = await anyio.to_thread.run_sync(form_updates, cache.engine, form, shown, env)
+            return Response(with_csrf(request, html) + oob + updates, media_type=MediaType.HTML)
+        # After a search (any question in the address) the form folds on a phone, so the answer comes first.
+        searched = any(v for v in (source, to, amount, receive))
+        form_key = ("form", locale, error_field, searched, *form.values())
         form_html = cache.get(form_key) or cache.put(
-            form_key, await anyio.to_thread.run_sync(build_form, cache.engine, form, error_field, env))
+            form_key, await anyio.to_thread.run_sync(build_form, cache.engine, form, error_field, env, searched))
         # Both fragments come from autoescaping templates.
-        context = {"form_html": Markup(form_html), "results_html": Markup(html), "summary": summary}  # noqa: S704
+        context = {"form_html": Markup(form_html), "results_html": Markup(html), "summary": summary,  # noqa: S704
+                   "searched": searched}
         if is_anonymous(request):
-            return cached_page(request, cache, ("page", *key), "pages/compare.html", context, status)
+            return cached_page(request, cache, ("page", searched, *key), "pages/compare.html", context, status)
         return Template("pages/compare.html", status_code=status, context={
             **context, "results_html": Markup(with_csrf(request, html))})  # noqa: S704
 

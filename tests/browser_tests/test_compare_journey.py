@@ -13,12 +13,12 @@ from tests.support import make_user
 
 DATA = Path(__file__).resolve().parents[2] / "app" / "data"
 WORDS = {
-    "fr-FR": {"amount": "Montant envoyé", "payout": "La famille le reçoit en", "wallet": "Portefeuille mobile",
+    "fr-FR": {"amount": "Montant", "payout": "La famille le reçoit en", "wallet": "Portefeuille mobile",
               "offers": "Offres pour", "history": "Le coût total moyen dans le temps", "threshold": "Seuil",
               "email": "Adresse e-mail", "create": "Créer l'alerte", "on": "Votre alerte est active",
               "compare": "Comparer", "login": "Se connecter", "password": "Mot de passe",
               "corridor": "France → Sénégal"},
-    "en-GB": {"amount": "Amount sent", "payout": "The family receives it as", "wallet": "Mobile wallet",
+    "en-GB": {"amount": "Amount", "payout": "The family receives it as", "wallet": "Mobile wallet",
               "offers": "Offers for", "history": "Average total cost over time", "threshold": "Threshold",
               "email": "E-mail address", "create": "Create the alert", "on": "Your alert is on",
               "compare": "Compare", "login": "Log in", "password": "Password",
@@ -56,8 +56,8 @@ def test_compare_with_htmx(page_factory, loaded_server, locale):
     first_received = page.locator("td.received strong").first.inner_text()
     page.evaluate("window.notReloaded = true")  # survives only if htmx swaps instead of navigating
 
-    page.get_by_label(w["amount"]).fill("500")
-    page.get_by_label(w["amount"]).press("Enter")
+    page.get_by_label(w["amount"], exact=True).fill("500")
+    page.get_by_label(w["amount"], exact=True).press("Enter")
     expect(page).to_have_url(re.compile(r"amount=500"))
     expect(page.locator("td.received strong").first).not_to_have_text(first_received)
 
@@ -69,7 +69,7 @@ def test_compare_with_htmx(page_factory, loaded_server, locale):
     # The pushed URL is a real page: reloading it shows the same table.
     wallet_rows = _rows(page)
     page.reload()
-    assert _rows(page) == wallet_rows and page.get_by_label(w["amount"]).input_value() == "500"
+    assert _rows(page) == wallet_rows and page.get_by_label(w["amount"], exact=True).input_value() == "500"
 
 
 @pytest.mark.parametrize("locale", ["fr-FR", "en-GB"])
@@ -78,7 +78,7 @@ def test_compare_without_javascript(page_factory, loaded_server, locale):
     page = page_factory(locale=locale, javascript=False)
     page.goto("/")
     all_rows = _rows(page)
-    page.get_by_label(w["amount"]).fill("500")
+    page.get_by_label(w["amount"], exact=True).fill("500")
     page.get_by_label(w["payout"]).select_option(label=w["wallet"])
     page.get_by_role("button", name=w["compare"], exact=True).click()
     expect(page).to_have_url(re.compile(r"amount=500.*payout=mobile_wallet"))

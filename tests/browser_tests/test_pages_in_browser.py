@@ -135,7 +135,7 @@ def test_after_an_htmx_search_only_the_field_in_error_is_invalid(visit):  # type
 
     page = visit(SitePage("compare", "/"), "en-GB", "phone")
     page.evaluate("window.notReloaded = true")
-    amount = page.get_by_label("Amount sent")
+    amount = page.get_by_label("Amount", exact=True)
     amount.fill("-3")
     amount.press("Enter")
     expect(page.locator("#results .error")).to_be_visible()

@@ -57,7 +57,7 @@ def test_missing_or_unknown_countries(client, rpw_loaded):
     r = client.get("/api/v1/compare?from=ZZ&to=SN&amount=200")
     assert r.status_code == 400 and r.json()["field"] == "from"
     r = client.get("/api/v1/compare?from=FR&to=JP&amount=200")
-    assert r.status_code == 404 and "FR" in r.json()["error"]
+    assert r.status_code == 404 and "France" in r.json()["error"] and r.json()["field"] == "to"
 
 
 def test_stats_reproduce_the_world_bank(client, rpw_loaded):

@@ -18,3 +18,21 @@ document.addEventListener("htmx:afterSwap", function (event) {
     input.closest(".field").classList.add("invalid");
   }
 });
+
+// On a phone, a search sent with the form's button or Enter folds the form back into its one-line summary
+// (as the page does without JavaScript after a search), so the best offer is on the first screen.
+var askSubmitted = false;
+document.addEventListener("submit", function (event) {
+  askSubmitted = event.target.matches && event.target.matches("form.compare");
+}, true);
+document.addEventListener("htmx:afterSwap", function (event) {
+  var ask = document.querySelector("details.ask");
+  if (!askSubmitted || !ask || event.detail.target.id !== "results") return;
+  askSubmitted = false;
+  // a refused search keeps the form open, its field in error in view
+  if (!event.detail.target.querySelector("p.error") && window.matchMedia("(max-width: 37.5rem)").matches) {
+    ask.open = false;
+    ask.querySelector("summary").focus({preventScroll: true});
+    window.scrollTo(0, 0);
+  }
+});
