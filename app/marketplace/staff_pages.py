@@ -107,7 +107,8 @@ class StaffListingController(Controller):
             raise refused(db, listing_id, settings, exc, form=data | {"_action": action}) from exc
         db.commit()
         flash(request, message, "success")
-        return Redirect(f"/staff/listings/{listing_id}")
+        # The forms anchor the page at the decision; the outcome is said at the top of the content.
+        return Redirect(f"/staff/listings/{listing_id}#main")
 
     @staticmethod
     def _do(db: Session, listing: Listing, me: User, action: str, reason: str, data: dict[str, str],
