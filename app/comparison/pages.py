@@ -18,7 +18,7 @@ from app.comparison import chart
 from app.comparison.cache import ComparisonCache
 from app.comparison.indicators import history, latest_stats, parse_corridor_code
 from app.comparison.invest import projects_to_fund
-from app.comparison.offers import PAYOUTS, SORTS, Comparison, Mode, Offer, compare
+from app.comparison.offers import PAYOUTS, SORTS, Comparison, Mode, Offer, compare, parse_amount
 from app.comparison.panel import published_stats
 from app.comparison.ranking import ALIASES, DEFAULT_SORT
 from app.errors import DomainError, NotFound
@@ -66,14 +66,18 @@ def _currencies(form: dict[str, str]) -> tuple[str, str]:
 
 
 def ask_line(form: dict[str, str]) -> str:
-    """The folded form's one line: 'France → Sénégal · 200 EUR sent'."""
+    """The folded form's one line: 'France → Sénégal · 200,00 € envoyés' (as typed if it is not a number)."""
     send, receive = _currencies(form)
     origin, destination = (country_name(c) if alpha2(c) else c for c in (form["from"], form["to"]))
-    if form["mode"] == Mode.receive:
-        amount = _("%(amount)s %(cur)s to arrive", amount=form["amount"], cur=receive)
-    else:
-        amount = _("%(amount)s %(cur)s sent", amount=form["amount"], cur=send)
-    return f"{origin} → {destination} · {amount}"
+    receiving = form["mode"] == Mode.receive
+    currency = receive if receiving else send
+    try:
+        shown = fmt_money(parse_amount(form["amount"], currency=currency or None), currency) if currency else None
+    except DomainError:
+        shown = None
+    amount = shown or f'{form["amount"]} {currency}'.strip()
+    line = _("%(amount)s to arrive", amount=amount) if receiving else _("%(amount)s sent", amount=amount)
+    return f"{origin} → {destination} · {line}"
 
 
 def summary_line(comparison: Comparison) -> str:
