@@ -31,11 +31,13 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
+
+from tests.loopback import serving
 
 ZERO_DECIMAL = {"XOF", "XAF", "JPY", "KRW", "GNF", "RWF"}
 Deliver = Callable[[bytes, dict[str, str]], int]
@@ -315,14 +317,6 @@ def checkout_fake(localstripe_url: str, secret_key: str, webhook_secret: str,
                   deliver: Deliver | None = None) -> Iterator[CheckoutFake]:
     """The fake on 127.0.0.1 and a free port, in a thread; shut down afterwards."""
     fake = CheckoutFake(localstripe_url, secret_key, webhook_secret, deliver)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
-    server.daemon_threads = True
-    fake.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-    thread.start()
-    try:
+    with serving(_handler(fake)) as port:
+        fake.url = f"http://127.0.0.1:{port}"
         yield fake
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(10)

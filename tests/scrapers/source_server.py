@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlparse
 
+from tests.loopback import serving
+
 MAX_DELAY = 5.0  # a "slow" answer never holds a test longer than this
 
 
@@ -68,14 +70,6 @@ def source_server() -> Iterator[SourceServer]:
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - silence the access log
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    state.port = server.server_address[1]
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
+    with serving(Handler, join_timeout=MAX_DELAY + 1) as port:
+        state.port = port
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=MAX_DELAY + 1)
