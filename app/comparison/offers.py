@@ -56,7 +56,8 @@ class Comparison:
     @property
     def figures(self) -> TableFigures | None:
         """The panel's figures of this very table, with the savings at the sender's amount."""
-        top = self.best
+        # asked what should arrive: the savings are at what the top offer needs sent (the best, else the first)
+        top = self.best or (self.offers[0] if self.offers else None)
         at = self.ask.amount if self.ask.mode is Mode.send else (top.amount if top else None)
         return table_figures(self.offers, at) if at is not None else None
 
