@@ -42,3 +42,21 @@ def serve(app, timeout: float = 15.0) -> Iterator[str]:  # type: ignore[no-untyp
     finally:
         server.should_exit = True
         thread.join(timeout)
+
+
+@contextmanager
+def serve_site(settings):  # type: ignore[no-untyped-def]
+    """The app built from `settings` (its database emptied first), served on loopback; yields the base URL
+    and the settings the app runs with (`site_url` set to that URL, for links in mails and redirects)."""
+    from app.db import make_engine
+    from app.main import create_app
+    from tests.conftest import _empty
+
+    engine = make_engine(settings.database_url)
+    _empty(engine)
+    engine.dispose()
+    app = create_app(settings)
+    with serve(app) as base_url:
+        running = settings.model_copy(update={"site_url": base_url})
+        app.state.settings = running
+        yield base_url, running

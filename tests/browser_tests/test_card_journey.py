@@ -14,11 +14,10 @@ from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
 
 from app.db import make_engine
-from app.main import create_app
 from app.models import Pledge, PledgeState
 from app.settings import PROJECT_ROOT, Settings
-from tests.browser import serve
-from tests.conftest import _empty
+from tests.browser import serve_site
+from tests.browser_tests.test_pages_in_browser import _violations
 from tests.marketplace.checkout_fake import CheckoutFake, checkout_fake
 from tests.marketplace.conftest import WEBHOOK_SECRET
 from tests.marketplace.helpers import person, published
@@ -47,10 +46,6 @@ def card_site(_migrated: dict[str, str], tmp_path: Path, localstripe_url: str) -
     """The app on loopback with Stripe configured against the Checkout fake, whose events reach the app's
     webhook over HTTP."""
     httpx.delete(f"{localstripe_url}/_config/data", timeout=5).raise_for_status()
-    database = _migrated["sqlite"]
-    engine = make_engine(database)
-    _empty(engine)
-    engine.dispose()
     where: dict[str, str] = {}
 
     def deliver(payload: bytes, headers: dict[str, str]) -> int:
@@ -58,16 +53,13 @@ def card_site(_migrated: dict[str, str], tmp_path: Path, localstripe_url: str) -
         return answer.status_code
 
     with checkout_fake(localstripe_url, KEY, WEBHOOK_SECRET, deliver) as fake:
-        settings = Settings(database_url=database, scheduler_enabled=False, passerelle_env="test",
+        settings = Settings(database_url=_migrated["sqlite"], scheduler_enabled=False, passerelle_env="test",
                             upload_dir=tmp_path / "uploads", stripe_secret_key=KEY,
                             stripe_webhook_secret=WEBHOOK_SECRET, stripe_api_base=fake.url,
                             stripe_checkout_origin=fake.url)
-        app = create_app(settings)
-        with serve(app) as base_url:
+        with serve_site(settings) as (base_url, running):
             where["app"] = base_url
-            settings = settings.model_copy(update={"site_url": base_url})
-            app.state.settings = settings
-            yield CardSite(base_url, fake, settings)
+            yield CardSite(base_url, fake, running)
 
 
 def _page(browser, site: CardSite, locale: str, width: int, height: int, offsite: list[str]) -> Page:  # type: ignore[no-untyped-def]
@@ -121,6 +113,7 @@ def test_a_card_pledge_goes_through_checkout_to_a_paid_receipt(browser, card_sit
         SHOTS.mkdir(parents=True, exist_ok=True)
         member.screenshot(path=str(SHOTS / f"card-receipt-{lang}-{width}.png"), full_page=True)
         assert member.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "no sideways scroll"
+        assert not _violations(member)
     finally:
         member.context.close()
     assert card_site.fake.deliveries == [("checkout.session.completed", 200)]

@@ -17,6 +17,7 @@ from app.db import make_engine
 from app.i18n import translations
 from app.marketplace import checklist, vetting
 from app.settings import PROJECT_ROOT, Settings
+from tests.browser_tests.test_pages_in_browser import _violations
 from tests.marketplace.helpers import draft, pass_checklist, person, published
 
 SHOTS = PROJECT_ROOT / "var" / "screenshots"
@@ -72,6 +73,7 @@ def _shot(page: Page, lang: str, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"refused-{name}-{lang}.png"), full_page=False)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), f"{name}: sideways scroll"
+    assert not _violations(page), f"{name}: {_violations(page)}"
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
