@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
 from litestar import MediaType, Request, Response
-from litestar.exceptions import HTTPException, NotAuthorizedException
+from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
@@ -87,15 +88,47 @@ def _settle_locale(request: Request) -> None:
     current_locale.set(request.scope.get("state", {}).get("locale") or detect_locale(request.scope))
 
 
-def _page(request: Request, status: int, message: str) -> Response[Any]:
+def _page(request: Request, status: int, message: str, field: str | None = None,
+          headers: Mapping[str, str] | None = None) -> Response[Any]:
     _settle_locale(request)
     if _wants_json(request):
-        return Response({"status": status, "error": message}, status_code=status,
-                        media_type=MediaType.JSON)
+        body: dict[str, Any] = {"status": status, "error": message}
+        if field:
+            body["field"] = field
+        return Response(body, status_code=status, media_type=MediaType.JSON, headers=headers)
     titles = {403: _("Access refused"), 404: _("Page not found"), 500: _("Something went wrong")}
     title = titles.get(status, _("Request not understood"))
     return Template("pages/error.html", context={"status": status, "title": title, "message": message},
-                    status_code=status, media_type=MediaType.HTML)  # type: ignore[return-value]
+                    status_code=status, media_type=MediaType.HTML,  # type: ignore[return-value]
+                    headers=dict(headers or {}))
+
+
+_BOUND = re.compile(r"Expected `(\w+)` (>=|<=|>|<) (-?[0-9.]+)")
+_MISSING = re.compile(r"Missing required \w+ parameter '([^']+)'")
+
+
+def _invalid(exc: ValidationException) -> tuple[str | None, str]:
+    """Litestar's own refusal of a parameter (a wrong type, a bound, a missing one), named and translated."""
+    problems = exc.extra if isinstance(exc.extra, list) else []
+    first = problems[0] if problems and isinstance(problems[0], dict) else {}
+    field, said = first.get("key"), str(first.get("message", ""))
+    missing = _MISSING.search(str(exc.detail))
+    if missing:
+        return missing.group(1), _("%(field)s is required.", field=missing.group(1))
+    if not field:
+        return None, _("The request could not be read: please check its parameters.")
+    if "missing" in said.lower() or "required" in said.lower():
+        return field, _("%(field)s is required.", field=field)
+    bound = _BOUND.search(said)
+    if bound and bound.group(2) in (">=", ">"):
+        return field, _("%(field)s must be at least %(n)s.", field=field, n=bound.group(3))
+    if bound:
+        return field, _("%(field)s must be at most %(n)s.", field=field, n=bound.group(3))
+    if "`int`" in said:
+        return field, _("%(field)s must be a whole number, such as 2.", field=field)
+    if "length" in said.lower():
+        return field, _("%(field)s is too long.", field=field)
+    return field, _("%(field)s does not have the expected form.", field=field)
 
 
 def form_error_handler(request: Request, exc: FormError) -> Response[Any]:
@@ -129,11 +162,15 @@ def http_error_handler(request: Request, exc: HTTPException) -> Response[Any]:
         405: _("This address does not accept that kind of request."),
     }
     message = messages.get(status) or (exc.detail if status < 500 else _("Please try again in a moment."))
+    field = None
+    if isinstance(exc, ValidationException):
+        field, message = _invalid(exc)
     if status == 403 and "CSRF" in str(exc.detail):
         message = _("The form had expired or was sent from elsewhere. Please reload the page and try again.")
     if status >= 500:
         log.error("HTTP %s on %s: %s", status, request.url.path, exc.detail)
-    return _page(request, status, message)
+    # 405 keeps its Allow header (RFC 9110), 429 its Retry-After, 503 too.
+    return _page(request, status, message, field, exc.headers)
 
 
 def server_error_handler(request: Request, exc: Exception) -> Response[Any]:

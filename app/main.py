@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.middleware import DefineMiddleware
@@ -24,6 +24,7 @@ from app.deps import dependencies
 from app.errors import exception_handlers
 from app.limits import text_limits_middleware
 from app.mail import start_courier, stop_courier
+from app.marketplace.api import ProjectApiController
 from app.marketplace.routes import MARKETPLACE_HANDLERS
 from app.middleware import locale_middleware, security_headers, user_middleware
 from app.numbers import id_bounds_middleware
@@ -59,9 +60,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
                       cookie_samesite="lax", cookie_secure=settings.production, exclude=CSRF_EXEMPT)
     static = create_static_files_router(path="/static", directories=[PROJECT_ROOT / "app" / "static"],
                                         include_in_schema=False, cache_control=None)
+    # The OpenAPI schema documents the JSON API alone: pages, forms, staff, admin and billing stay out of it.
+    pages = Router(path="/", include_in_schema=False,
+                   route_handlers=[SiteController, AccountController, ComparisonPages, AlertPages, OpenDataCSV,
+                                   StaffComparisonController, *MARKETPLACE_HANDLERS, static])
     app = Litestar(
-        route_handlers=[SiteController, AccountController, ComparisonPages, AlertPages, OpenDataAPI, OpenDataCSV,
-                        StaffComparisonController, *MARKETPLACE_HANDLERS, static],
+        route_handlers=[OpenDataAPI, ProjectApiController, pages],
         # The scheduler, when SCHEDULER_ENABLED (it runs jobs only under its lock); the mail courier,
         # which delivers right after a commit that queued mail, when SMTP_HOST is set.
         on_startup=[start_in_app, _start_courier],

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get
@@ -22,21 +24,38 @@ from app.comparison.indicators import (
     parse_period,
     period_stats,
 )
-from app.comparison.offers import compare
-from app.comparison.ranking import DEFAULT_SORT
-from app.errors import BadInput
+from app.comparison.offers import PAYOUTS, compare, resolve_corridor
+from app.comparison.ranking import ALIASES, DEFAULT_SORT, SORTS
+from app.errors import BadInput, NotFound
 from app.i18n import _
+from app.open_data import (
+    AMOUNT,
+    CORRIDOR,
+    COUNTRY,
+    CURRENCY,
+    PERIOD,
+    RECEIVE,
+    answers,
+    aware,
+    check,
+    check_choice,
+    one_of,
+    pattern,
+    plain,
+)
 from app.settings import Settings
+from basics.vocabulary import Payin
 
 TWO = Decimal("0.01")
+PAYINS = tuple(p.value for p in Payin if p is not Payin.other)
+FORMATS = ("json", "csv")
+AMOUNTS_USD = ("200", "500")
+T = TypeVar("T")
 
 
 def dec(value: Decimal | None, places: Decimal | None = TWO) -> str | None:
-    """Decimals travel as JSON strings, never floats: '2.41'."""
-    if value is None:
-        return None
-    # "f": never an exponent ("2E+2") for whole numbers
-    return str(value.quantize(places)) if places is not None else format(value.normalize(), "f")
+    """Decimals travel as JSON strings, never floats: '2.41' (never an exponent: "200", not "2E+2")."""
+    return plain(value, places)
 
 
 @dataclass
@@ -92,7 +111,7 @@ class OfferOut:
     fx_margin_pct: str | None
     total_cost_pct: str | None
     received_amount: str | None
-    observed_at: str
+    observed_at: datetime
     source: str
     stale: bool
     amount: str  # sent, before the fee (in "receive" mode: what this service needs)
@@ -143,7 +162,7 @@ def _compare(db: Session, settings: Settings, source: str | None, to: str | None
                     sort or DEFAULT_SORT, receive=receive or None)
     offers = [OfferOut(ProviderOut(o.provider.slug, o.provider.name, o.provider.kind), o.payin, o.payout, o.speed,
                        dec(o.fee), dec(o.fee_pct), dec(o.rate, None), dec(o.mid_rate, None), dec(o.fx_margin_pct),
-                       dec(o.total_cost_pct), dec(o.received_amount), o.observed_at.isoformat(), o.source, o.stale,
+                       dec(o.total_cost_pct), dec(o.received_amount), aware(o.observed_at), o.source, o.stale,
                        dec(o.amount) or "", dec(o.total_paid), o.indicative, dec(o.based_on_amount, None) or "",
                        o.rate_derived)
               for o in found.offers]
@@ -172,47 +191,102 @@ def _flatten(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
-From = Annotated[str | None, Parameter(query="from", description="Sending country, ISO alpha-2 or alpha-3")]
-Receive = Annotated[str | None, Parameter(description="What the family should receive, in the receiving currency "
-                                         "(instead of amount)", required=False)]
-SortBy = Annotated[str | None, Parameter(description="value (default: what the family gets per unit paid), "
-                                        "received or speed", required=False)]
-Fmt = Annotated[str | None, Parameter(query="format", description="csv for a CSV download", required=False)]
+COUNTRY_HELP = "ISO 3166 country, alpha-2 or alpha-3, any case (FR, FRA, fr)"
+From = Annotated[str, pattern(COUNTRY, "Sending country: " + COUNTRY_HELP, query="from")]
+To = Annotated[str, pattern(COUNTRY, "Receiving country: " + COUNTRY_HELP)]
+Amount = Annotated[str | None, pattern(AMOUNT, "Amount sent, before the fee, in the sending currency: 0.01 to "
+                                       "1000000, at most two decimals (default 200 when receive is not given)",
+                                       required=False)]
+Receive = Annotated[str | None, pattern(RECEIVE, "What the family should receive, in the receiving currency "
+                                        "(instead of amount): 0.01 to 1000000000, at most two decimals",
+                                        required=False)]
+Currency = Annotated[str | None, pattern(CURRENCY, "The sending currency (ISO 4217), if you want it checked: "
+                                         "another one is a 404", required=False)]
+PayoutBy = Annotated[str | None, one_of(PAYOUTS, "Only offers paid out this way", required=False)]
+PayinBy = Annotated[str | None, one_of(PAYINS, "Only offers paid in this way", required=False)]
+SortBy = Annotated[str | None, one_of((*SORTS, *ALIASES), "value (default: what the family gets per unit paid), "
+                                      "received or speed", required=False)]
+Fmt = Annotated[str | None, one_of(FORMATS, "csv: redirect to the CSV twin of the same table", query="format",
+                                   required=False)]
+Code = Annotated[str, pattern(CORRIDOR, "Two countries, alpha-2 or alpha-3: FR-SN, FRA-SEN")]
+Period = Annotated[str | None, pattern(PERIOD, "Quarter, 2025Q3 or the World Bank's 2025_3Q (default: the latest)",
+                                       required=False)]
+AmountUsd = Annotated[str, one_of(AMOUNTS_USD, "The World Bank's two amounts, in US dollars")]
 
 
 def csv_twin(request: Request[Any, Any, Any]) -> Redirect | None:
-    """`?format=csv` answers with the CSV twin of the same table."""
-    if request.query_params.get("format") != "csv":
+    """`?format=csv` answers with the CSV twin of the same table; `format=json` (or none) with JSON."""
+    wanted = check_choice(request.query_params.get("format"), FORMATS, "format")
+    if wanted != "csv":
         return None
     query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "format"])
     return Redirect(f"{request.url.path}.csv" + (f"?{query}" if query else ""))
 
 
+def _code(code: str) -> str:
+    return check(code, CORRIDOR, "code", _("Write the corridor as two country codes, like FR-SN.")) or code
+
+
+def _period(period: str | None) -> str | None:
+    return check(period, PERIOD, "period", _("The period must look like 2025Q3."))
+
+
+def _amount_usd(amount_usd: str) -> str:
+    return check_choice(amount_usd, AMOUNTS_USD, "amount_usd") or amount_usd
+
+
+def or_csv_twin(request: Request[Any, Any, Any], make: Callable[[], T]) -> T:
+    """The table `make` builds, or (`format=csv`) the redirect to its CSV twin, once the parameters are checked."""
+    twin = csv_twin(request)
+    return make() if twin is None else twin  # type: ignore[return-value]  # Litestar sends a Response as it is
+
+
 class OpenDataAPI(Controller):
     path = "/api/v1"
     tags = ["open data"]
-    before_request = csv_twin  # type: ignore[assignment]  # a plain function, not a method
 
-    @get("/corridors", sync_to_thread=True, summary="Corridors with prices")
-    def corridors(self, db: Session, format_: Fmt = None) -> list[CorridorOut]:
-        return _corridors(db)
+    @get("/corridors", sync_to_thread=True, summary="Corridors with prices", responses=answers(302, 400))
+    def corridors(self, request: Request[Any, Any, Any], db: Session, format_: Fmt = None) -> list[CorridorOut]:
+        return or_csv_twin(request, lambda: _corridors(db))
 
-    @get("/corridors/{code:str}/stats", sync_to_thread=True, summary="A corridor's statistics for a quarter")
-    def stats(self, db: Session, code: str, period: str | None = None, amount_usd: str = "200",
-              format_: Fmt = None) -> StatsOut:
-        return _stats(db, code, period, amount_usd)
+    @get("/corridors/{code:str}/stats", sync_to_thread=True, summary="A corridor's statistics for a quarter",
+         responses=answers(302, 400, 404))
+    def stats(self, request: Request[Any, Any, Any], db: Session, code: Code, period: Period = None,
+              amount_usd: AmountUsd = "200", format_: Fmt = None) -> StatsOut:
+        code, period, amount_usd = _code(code), _period(period), _amount_usd(amount_usd)
+        return or_csv_twin(request, lambda: _stats(db, code, period, amount_usd))
 
-    @get("/corridors/{code:str}/history", sync_to_thread=True, summary="A corridor's average cost over time")
-    def history(self, db: Session, code: str, amount_usd: str = "200", format_: Fmt = None) -> list[HistoryOut]:
-        return _history(db, code, amount_usd)
+    @get("/corridors/{code:str}/history", sync_to_thread=True, summary="A corridor's average cost over time",
+         responses=answers(302, 400, 404))
+    def history(self, request: Request[Any, Any, Any], db: Session, code: Code, amount_usd: AmountUsd = "200",
+                format_: Fmt = None) -> list[HistoryOut]:
+        code, amount_usd = _code(code), _amount_usd(amount_usd)
+        return or_csv_twin(request, lambda: _history(db, code, amount_usd))
 
     @get("/compare", sync_to_thread=True, summary="Offers for an amount sent (amount=) or to arrive (receive=), "
-         "best value first as on the compare page")
-    def compare(self, db: Session, settings: Settings, source: From = None, to: str | None = None,
-                amount: str | None = None, currency: str | None = None, payout: str | None = None,
-                payin: str | None = None, receive: Receive = None, sort: SortBy = None,
-                format_: Fmt = None) -> CompareOut:
-        return _compare(db, settings, source, to, amount, currency, payout, payin, receive, sort)
+         "best value first as on the compare page", responses=answers(302, 400, 404))
+    def compare(self, request: Request[Any, Any, Any], db: Session, settings: Settings, source: From, to: To,
+                amount: Amount = None,
+                currency: Currency = None, payout: PayoutBy = None, payin: PayinBy = None,
+                receive: Receive = None, sort: SortBy = None, format_: Fmt = None) -> CompareOut:
+        source, to = (check(source, COUNTRY, "from", _("Say the sending country, e.g. from=FR.")) or source,
+                      check(to, COUNTRY, "to", _("Say the receiving country, e.g. to=SN.")) or to)
+        amount = check(amount, AMOUNT, "amount", _("The amount must be a number, such as 200."))
+        receive = check(receive, RECEIVE, "receive", _("The amount must be a number, such as 200."))
+        currency = check(currency, CURRENCY, "currency", _("The currency is three letters, such as EUR."))
+        check_choice(payout, PAYOUTS, "payout")
+        check_choice(payin, PAYINS, "payin")
+        check_choice(sort, (*SORTS, *ALIASES), "sort")
+        try:
+            corridor = resolve_corridor(source, to)
+        except BadInput as exc:  # a well-formed code naming no country: nothing to compare, as for FR-JP
+            raise NotFound(exc.message, field=exc.field) from None
+        if currency and currency.upper() != corridor.send_currency:
+            raise NotFound(_("We have prices from %(a)s to %(b)s in %(cur)s only.", a=corridor.source_country,
+                             b=corridor.destination_country, cur=corridor.send_currency), field="currency")
+        amount = amount if amount or receive else "200"
+        return or_csv_twin(request, lambda: _compare(db, settings, source, to, amount, currency, payout, payin,
+                                                     receive, sort))
 
 
 class OpenDataCSV(Controller):
@@ -234,7 +308,8 @@ class OpenDataCSV(Controller):
         return csv_response(_history(db, code, amount_usd), f"{code}-history.csv")
 
     @get("/compare.csv", sync_to_thread=True)
-    def compare(self, db: Session, settings: Settings, source: From = None, to: str | None = None,
+    def compare(self, db: Session, settings: Settings,
+                source: Annotated[str | None, Parameter(query="from")] = None, to: str | None = None,
                 amount: str | None = None, currency: str | None = None, payout: str | None = None,
                 payin: str | None = None, receive: str | None = None, sort: str | None = None) -> Response[str]:
         found = _compare(db, settings, source, to, amount, currency, payout, payin, receive, sort)

@@ -54,10 +54,42 @@ def test_bad_amount_is_400_naming_the_field(client, rpw_loaded, amount):
 
 def test_missing_or_unknown_countries(client, rpw_loaded):
     assert client.get("/api/v1/compare?to=SN&amount=200").json()["field"] == "from"
+    # Well formed but naming no country: there is nothing to compare, as for FR-JP (the schema allows it).
     r = client.get("/api/v1/compare?from=ZZ&to=SN&amount=200")
+    assert r.status_code == 404 and r.json()["field"] == "from"
+    r = client.get("/api/v1/compare?from=F1&to=SN&amount=200")
     assert r.status_code == 400 and r.json()["field"] == "from"
     r = client.get("/api/v1/compare?from=FR&to=JP&amount=200")
     assert r.status_code == 404 and "France" in r.json()["error"] and r.json()["field"] == "to"
+
+
+@pytest.mark.parametrize(("query", "field"), [
+    ("from=FR&to=SN&amount=1 234,56", "amount"),  # the form reads it; a program writes 1234.56
+    ("from=FR&to=SN&amount=0200", "amount"),
+    ("from=FR&to=SN&amount=200.005", "amount"),
+    ("from=FR&to=SN&amount=1000000.01", "amount"),
+    ("from=FR&to=SN&amount=200%0A", "amount"),
+    ("from=FR&to=SN&receive=0", "receive"),
+    ("from=FR&to=SN&amount=200&currency=EURO", "currency"),
+    ("from=FR&to=SN&amount=200&payin=cheque", "payin"),
+    ("from=FR&to=SN&amount=200&sort=cheapest", "sort"),
+    ("from=FR&to=SN&amount=200&format=xml", "format"),
+])
+def test_api_parameters_keep_to_their_documented_shape(client, rpw_loaded, query, field):
+    r = client.get(f"/api/v1/compare?{query}", headers={"accept-language": "fr"})
+    assert r.status_code == 400 and r.json()["field"] == field, r.text
+    assert r.json()["status"] == 400 and r.json()["error"]
+
+
+def test_api_answers_404_for_a_currency_the_corridor_does_not_use(client, rpw_loaded):
+    r = client.get("/api/v1/compare?from=FR&to=SN&amount=200&currency=USD")
+    assert r.status_code == 404 and r.json()["field"] == "currency" and "EUR" in r.json()["error"]
+    assert client.get("/api/v1/compare?from=FR&to=SN&amount=200&currency=eur").status_code == 200
+
+
+def test_compare_without_an_amount_prices_200(client, rpw_loaded):
+    assert (client.get("/api/v1/compare?from=FR&to=SN").json()
+            == client.get("/api/v1/compare?from=FR&to=SN&amount=200").json())
 
 
 def test_stats_reproduce_the_world_bank(client, rpw_loaded):
@@ -74,6 +106,9 @@ def test_stats_reproduce_the_world_bank(client, rpw_loaded):
 def test_stats_errors(client, rpw_loaded):
     assert client.get("/api/v1/corridors/FR-SN/stats?amount_usd=300").json()["field"] == "amount_usd"
     assert client.get("/api/v1/corridors/FR-SN/stats?period=last").json()["field"] == "period"
+    assert client.get("/api/v1/corridors/FR-SN/stats?period=").json()["field"] == "period"
+    assert client.get("/api/v1/corridors/FR-SN/stats?amount_usd=0200").json()["field"] == "amount_usd"
+    assert client.get("/api/v1/corridors/FR_SN/stats").json()["field"] == "code"
     assert client.get("/api/v1/corridors/FR-SN/stats?period=2019Q1").status_code == 404
     assert client.get("/api/v1/corridors/XX-SN/stats").status_code == 404
 
