@@ -41,6 +41,12 @@ def process(db: Session, event: dict[str, Any], gateway: BillingGateway, site_ur
         # Not recorded as processed: every retry is refused and logged again until someone looks.
         log.error("Stripe event %s (%s) rejected: amount mismatch: %s", event_id, kind, exc)
         return 400, "amount mismatch"
+    except (stripe.APIConnectionError, stripe.RateLimitError) as exc:
+        db.rollback()
+        # Stripe could not be asked (an outage, a timeout, its rate limit): not our bug, so no 500 and no
+        # traceback; 503 tells Stripe to deliver the event again, and nothing is recorded until it is processed.
+        log.warning("Stripe event %s (%s) deferred, Stripe unreachable: %s", event_id, kind, exc)
+        return 503, "stripe unreachable"
     record.outcome = outcome
     db.add(record)
     db.commit()
