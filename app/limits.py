@@ -30,6 +30,9 @@ TEXT_LIMITS: dict[str, int] = {
     "token": 200, "next": 500,
     # staff: vetting, ledgers, observations
     "reason": 2_000, "note": 2_000, "reference": 120, "provider": 120, "observed_at": 40,
+    # staff and admins: the programme's money (receiving accounts, statement decisions)
+    "holder": 140, "iban": 50, "bic": 20, "number": 30, "operator": 20, "kind": 16, "pledge_reference": 40,
+    "account": 20, "back": 20,
     # numbers (the parser refuses longer ones anyway) and codes
     **dict.fromkeys(("amount", "goal", "min_pledge", "fee", "rate", "threshold", "campaign_days", "expected_jobs",
                      "milestone_id", "snapshot", "alert", "page", "amount_usd"), MAX_TEXT),

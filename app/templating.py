@@ -10,7 +10,7 @@ from litestar.template.config import TemplateConfig
 
 from app import i18n
 from app.assets import asset_url
-from app.billing import methods
+from app.billing import methods, receiving
 from app.comparison.labels import LABELS
 from app.flash import pop_flashes
 from app.limits import text_limit
@@ -28,7 +28,7 @@ def make_environment(template_dir: Path = TEMPLATE_DIR) -> Environment:
     env.globals.update(_=i18n._, ngettext=i18n.ngettext, locale=i18n.current_locale.get, pop_flashes=pop_flashes,
                        LOCALES=i18n.LOCALES, country_name=country_name, corridor_name=corridor_name,
                        asset_url=asset_url, text_limit=text_limit)
-    env.filters.update(money=i18n.fmt_money, number=i18n.fmt_number, pct=i18n.fmt_pct)
+    env.filters.update(money=i18n.fmt_money, number=i18n.fmt_number, pct=i18n.fmt_pct, iban=receiving.grouped)
     env.globals.update(LABELS, payment_method=methods.get)
     env.filters.update(LABEL_FILTERS)  # marketplace codes -> translated words
     env.filters.update(FAST_FORMATS)  # the same output as money/pct, for long lists

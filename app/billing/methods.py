@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from app.billing import payments
+from app.billing import payments, receiving
 from app.billing.gateway import BillingError, BillingGateway, gateway_for
 from app.billing.outcomes import Outcome
 from app.i18n import N_
-from app.models import AccountKind, FundingModel, Listing, Pledge, PledgeMethod, PledgeState, ReceivingAccount, User
+from app.models import AccountKind, FundingModel, Listing, Pledge, PledgeMethod, PledgeState, User
 from app.settings import Settings
 
 
@@ -74,17 +74,19 @@ class ManualMethod:
     manual: bool = True
 
     def available(self, session: Session, listing: Listing, settings: Settings) -> bool:
-        if accounts(session, self.account_kind):
+        if receiving.accepting(session, self.account_kind, listing.currency):
             return True
         # Before any account is configured, transfers stay possible: staff send the details themselves.
-        return self.account_kind == AccountKind.bank.value and not accounts(session) and not settings.stripe_secret_key
+        return (self.account_kind == AccountKind.bank.value and not receiving.active(session)
+                and not settings.stripe_secret_key)
 
     def start(self, session: Session, pledge: Pledge, member: User, listing: Listing,
               settings: Settings) -> Started:
         return Started()
 
     def confirm(self, session: Session, pledge: Pledge, amount: Decimal, currency: str) -> Outcome:
-        exact = amount == pledge.amount and currency.upper() == pledge.currency.upper()
+        # Exactly the pledge, in its currency or at the peg in the account's (32 798 FCFA for 50 €).
+        exact = amount == receiving.due_in(pledge.amount, pledge.currency, currency.upper())
         return Outcome.paid if exact else Outcome.pending
 
     def refund(self, session: Session, pledge: Pledge, gateway: BillingGateway | None) -> Outcome:
@@ -147,13 +149,6 @@ def get(identifier: str) -> PaymentMethod:
 def offered(session: Session, listing: Listing, settings: Settings) -> list[PaymentMethod]:
     return [m for m in REGISTRY.values() if m.available(session, listing, settings)]
 
-
-def accounts(session: Session, kind: str | None = None) -> list[ReceivingAccount]:
-    """The programme's active receiving accounts (of one kind), in the order admins added them."""
-    query = select(ReceivingAccount).where(col(ReceivingAccount.active).is_(True))
-    if kind:
-        query = query.where(ReceivingAccount.kind == kind)
-    return list(session.exec(query.order_by(col(ReceivingAccount.id))))
 
 
 register(ManualMethod(PledgeMethod.bank_transfer.value, N_("Bank transfer"), AccountKind.bank.value))

@@ -4,21 +4,25 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from app.billing import methods
+from app.billing import methods, receiving
 from app.billing.outcomes import Outcome
+from app.billing.receiving import Due
 from app.i18n import fmt_money
 from app.marketplace.notify import N_, mail_user
-from app.models import Listing, Pledge, ReceivingAccount, User
+from app.models import Listing, Pledge, User
 from app.settings import get_settings
 
 
-def account_lines(accounts: list[ReceivingAccount]) -> str:
+def account_lines(dues: list[Due], locale: str) -> str:
+    """One line per account: the exact amount in the account's currency, then where it goes."""
     lines = []
-    for a in accounts:
+    for due in dues:
+        a, amount = due.account, fmt_money(due.amount, due.currency, locale)
         if a.iban:
-            lines.append(f"- {a.holder} — IBAN {a.iban}" + (f" — BIC {a.bic}" if a.bic else "") + f" ({a.currency})")
+            lines.append(f"- {amount} → IBAN {receiving.grouped(a.iban)}" + (f" — BIC {a.bic}" if a.bic else "")
+                         + f" — {a.holder}")
         else:
-            lines.append(f"- {a.holder} — {a.operator} {a.country} {a.number} ({a.currency})")
+            lines.append(f"- {amount} → {due.operator_label} ({a.country}) {a.number} — {a.holder}")
     return "\n".join(lines)
 
 
@@ -28,12 +32,19 @@ def pledge_made(session: Session, pledge: Pledge, listing: Listing, member: User
               "amount": fmt_money(pledge.amount, pledge.currency, member.locale),
               "url": f"{site_url}/my/pledges/{pledge.id}"}
     if method.manual:
-        accounts = methods.accounts(session, method.account_kind)
+        dues = receiving.dues(session, pledge, method.account_kind)
+        if not dues:
+            mail_user(session, member, N_("Your pledge %(reference)s — how to pay — Passerelle"),
+                      N_("Hello,\n\nThank you for your pledge of %(amount)s to “%(title)s” (reference "
+                         "%(reference)s).\n\nProgramme staff will send you the account details by e-mail. Your "
+                         "receipt:\n%(url)s"), **values)
+            return
         mail_user(session, member, N_("Your pledge %(reference)s — how to pay — Passerelle"),
-                  N_("Hello,\n\nThank you for your pledge to “%(title)s”.\n\nPlease send exactly %(amount)s, "
-                     "quoting the reference %(reference)s, to:\n%(accounts)s\n\nYour pledge counts towards the "
-                     "goal once programme staff see the money arrive. Your receipt:\n%(url)s"),
-                  accounts=account_lines(accounts) or "-", **values)
+                  N_("Hello,\n\nThank you for your pledge of %(amount)s to “%(title)s”.\n\nPlease send exactly "
+                     "the amount shown to one of these accounts, quoting the reference %(reference)s:\n"
+                     "%(accounts)s\n\nYour pledge counts towards the goal once programme staff see the money "
+                     "arrive. Your receipt:\n%(url)s"),
+                  accounts=account_lines(dues, member.locale), **values)
     else:
         mail_user(session, member, N_("Your pledge %(reference)s — Passerelle"),
                   N_("Hello,\n\nThank you for your pledge of %(amount)s to “%(title)s” (reference %(reference)s), "

@@ -9,7 +9,7 @@ from litestar.response import Redirect, Template
 from sqlmodel import Session, col, select
 
 from app.accounts.guards import requires_login
-from app.billing import methods
+from app.billing import methods, receiving
 from app.errors import DomainError, NotFound
 from app.flash import flash
 from app.i18n import _
@@ -58,7 +58,7 @@ class MemberPledgeController(Controller):
                     can_cancel=pledges.can_cancel(pledge, listing, settings.pledge_cancel_hours),
                     cancel_until=pledges.cancel_deadline(listing, settings.pledge_cancel_hours),
                     can_pay=_card_payable(db, pledge, listing, settings), method=methods.get(pledge.method),
-                    accounts=methods.accounts(db, methods.get(pledge.method).account_kind))
+                    dues=receiving.dues(db, pledge, methods.get(pledge.method).account_kind))
 
     @post("/{pledge_id:int}/cancel", sync_to_thread=True)
     def cancel(self, request: Request[Any, Any, Any], pledge_id: int, db: Session, user: User | None,

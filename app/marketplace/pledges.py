@@ -6,7 +6,6 @@ UPDATE in the same transaction, so concurrent pledges, webhooks and staff action
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -14,7 +13,7 @@ from decimal import Decimal
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from app.billing import methods, outcomes
+from app.billing import audit, methods, outcomes, references
 from app.billing.outcomes import Outcome
 from app.errors import BadInput, Conflict, Forbidden
 from app.i18n import _, fmt_money
@@ -25,14 +24,6 @@ from app.models.billing import SECURED_STATES
 from app.settings import Settings, get_settings
 
 P = PledgeState
-# Ambiguous letters are left out: members read references aloud to their bank or mobile-money agent.
-_REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
-
-def new_reference() -> str:
-    return "P-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
-
-
 def parse_amount(raw: str, currency: str, minimum: Decimal | None = None) -> Decimal:
     """The amount a member pledges, from the project's minimum pledge (when given) up to the money ceiling."""
     return read_amount(raw, currency, field="amount", minimum=minimum,
@@ -75,7 +66,7 @@ def create(session: Session, listing: Listing, member: User, amount: Decimal, me
         raise BadInput(_("Please use whole units of %(currency)s.", currency=listing.currency), field="amount")
     assert listing.id is not None and member.id is not None
     pledge = Pledge(listing_id=listing.id, member_id=member.id, amount=amount, currency=listing.currency,
-                    method=PledgeMethod(method).value, reference=new_reference(), created_at=now, updated_at=now)
+                    method=PledgeMethod(method).value, reference=references.new(), created_at=now, updated_at=now)
     session.add(pledge)
     session.flush()
     return pledge
@@ -117,7 +108,11 @@ def mark_received(session: Session, pledge: Pledge, staff: User) -> bool:
     method = methods.get(pledge.method)
     if not method.manual:
         raise Conflict(_("Card payments are confirmed by Stripe, not by hand."))
-    return apply_outcome(session, pledge, method.confirm(session, pledge, pledge.amount, pledge.currency))
+    moved = apply_outcome(session, pledge, method.confirm(session, pledge, pledge.amount, pledge.currency))
+    if moved:
+        audit.record(session, staff, "pledge_received", pledge_id=pledge.id, reference=pledge.reference,
+                     amount=pledge.amount, currency=pledge.currency)
+    return moved
 
 
 # How each payment outcome billing reports moves a pledge (compare-and-set from the states it may come from).

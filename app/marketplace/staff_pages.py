@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 from sqlmodel import Session, col, func, select
 
 from app.accounts.guards import staff_only
+from app.billing import audit
 from app.billing.gateway import gateway_for
 from app.errors import DomainError, FormError, NotFound
 from app.flash import flash
@@ -138,7 +139,7 @@ class StaffListingController(Controller):
         raise NotFound(_("Unknown action."))
 
     @post("/pledges/{pledge_id:int}/{action:str}", sync_to_thread=True)
-    def pledge_action(self, request: Request[Any, Any, Any], pledge_id: int, action: str, db: Session,
+    def pledge_action(self, request: Request[Any, Any, Any], pledge_id: int, action: str, data: Form, db: Session,
                       user: User | None) -> Redirect:
         pledge = db.get(Pledge, pledge_id)
         if pledge is None or action not in ("received", "refunded"):
@@ -148,10 +149,15 @@ class StaffListingController(Controller):
             message = _("Payment %(reference)s is marked as received.", reference=pledge.reference)
         else:
             done = pledges.move(db, pledge, PledgeState.refunded, [PledgeState.refund_due])
+            if done:
+                audit.record(db, signed_in(user), "pledge_refunded", pledge_id=pledge.id, reference=pledge.reference,
+                             amount=pledge.amount, currency=pledge.currency)
             message = _("Pledge %(reference)s is marked as refunded.", reference=pledge.reference)
         db.commit()
         flash(request, message if done else _("Nothing to do: this pledge had already moved on."),
               "success" if done else "info")
+        if data.get("back") == "payments":  # the one-by-one list of /staff/payments
+            return Redirect("/staff/payments#awaiting")
         return Redirect(f"/staff/listings/{pledge.listing_id}#pledges")
 
     @get("/exports/listings.csv", sync_to_thread=True)

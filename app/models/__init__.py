@@ -6,13 +6,16 @@ from app.models.billing import (
     AccountKind,
     AttemptKind,
     AttemptState,
+    LineState,
     MobileOperator,
     PaymentAttempt,
+    PaymentAuditEntry,
     Pledge,
     PledgeMethod,
     PledgeState,
     ProcessedWebhookEvent,
     ReceivingAccount,
+    StatementLine,
 )
 from app.models.current import CurrentCorridor, CurrentOffer
 from app.models.marketplace import (
@@ -47,6 +50,9 @@ __all__ = [
     "AccountKind",
     "MobileOperator",
     "ReceivingAccount",
+    "LineState",
+    "PaymentAuditEntry",
+    "StatementLine",
     "AlertKind",
     "RateAlert",
     "Approval",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
@@ -107,6 +107,9 @@ class MobileOperator(StrEnum):
     orange_money = "orange_money"
     wave = "wave"
     mtn_momo = "mtn_momo"
+    moov_money = "moov_money"
+    free_money = "free_money"
+    airtel_money = "airtel_money"
 
 
 class ReceivingAccount(SQLModel, table=True):
@@ -124,3 +127,48 @@ class ReceivingAccount(SQLModel, table=True):
     currency: str = Field(max_length=3)
     active: bool = True
     created_at: datetime = timestamp()
+
+
+class LineState(StrEnum):
+    matched = "matched"      # the money of a pledge, marked received (automatically or by staff)
+    unmatched = "unmatched"  # waiting for a staff decision
+    ignored = "ignored"      # not the money of a pledge (staff said so)
+
+
+class StatementLine(SQLModel, table=True):
+    """One credit line of a bank or mobile-money statement staff uploaded, and what became of it."""
+
+    __tablename__ = "statement_line"
+    __table_args__ = (Index("ix_statement_line_state", "state"),)
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int | None = Field(default=None, foreign_key="receiving_account.id")
+    booked_on: date
+    amount: Decimal = amount_column()
+    currency: str = Field(max_length=3)
+    reference: str = Field(default="", max_length=140)  # as the statement wrote it
+    payer: str = Field(default="", max_length=140)
+    # Same account, day, amount, currency, reference, payer and rank among identical lines: uploading a
+    # statement again (or one overlapping it) adds nothing.
+    fingerprint: str = Field(unique=True, max_length=64)
+    state: str = Field(default=LineState.unmatched.value, max_length=12)
+    reason: str = Field(default="", max_length=40)  # why it was not matched: a code the page translates
+    pledge_id: int | None = Field(default=None, foreign_key="pledge.id", index=True)
+    uploaded_by: int | None = Field(default=None, foreign_key="user.id")
+    decided_by: int | None = Field(default=None, foreign_key="user.id")
+    note: str = Field(default="", max_length=2000)
+    created_at: datetime = timestamp()
+    decided_at: datetime | None = timestamp(nullable=True, default_now=False)
+
+
+class PaymentAuditEntry(SQLModel, table=True):
+    """Append-only trail of what people did with the programme's money: accounts, statements, receipts."""
+
+    __tablename__ = "payment_audit"
+    id: int | None = Field(default=None, primary_key=True)
+    actor_id: int | None = Field(default=None, foreign_key="user.id")
+    action: str = Field(max_length=40)
+    account_id: int | None = Field(default=None, foreign_key="receiving_account.id", index=True)
+    pledge_id: int | None = Field(default=None, foreign_key="pledge.id", index=True)
+    line_id: int | None = Field(default=None, foreign_key="statement_line.id")
+    detail: str = Field(default="", sa_column=Column(Text, nullable=False))
+    created_at: datetime = timestamp(index=True)
