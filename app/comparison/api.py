@@ -17,6 +17,7 @@ from litestar.response import Redirect
 from sqlmodel import Session
 
 from app.comparison.indicators import (
+    STATISTICS_SOURCES,
     history,
     list_corridors,
     parse_amount_usd,
@@ -137,9 +138,9 @@ def _corridors(db: Session) -> list[CorridorOut]:
             for s in list_corridors(db)]
 
 
-def _stats(db: Session, code: str, period: str | None, amount_usd: str) -> StatsOut:
+def _stats(db: Session, code: str, period: str | None, amount_usd: str, source: str | None = None) -> StatsOut:
     corridor = parse_corridor_code(code)
-    stat = period_stats(db, corridor, parse_amount_usd(amount_usd), parse_period(period))
+    stat = period_stats(db, corridor, parse_amount_usd(amount_usd), parse_period(period), source or None)
     return StatsOut(corridor.code, stat.period, stat.amount_usd, stat.services, dec(stat.average_total_cost_pct),
                     dec(stat.median_total_cost_pct), dec(stat.min_total_cost_pct), dec(stat.smart_pct),
                     dec(stat.share_under_3_pct), stat.source)
@@ -212,6 +213,8 @@ Code = Annotated[str, pattern(CORRIDOR, "Two countries, alpha-2 or alpha-3: FR-S
 Period = Annotated[str | None, pattern(PERIOD, "Quarter, 2025Q3 or the World Bank's 2025_3Q (default: the latest)",
                                        required=False)]
 AmountUsd = Annotated[str, one_of(AMOUNTS_USD, "The World Bank's two amounts, in US dollars")]
+StatsSource = Annotated[str | None, one_of(STATISTICS_SOURCES, "Whose statistics: rpw, the World Bank's (default), "
+                                           "or passerelle, our own collection's", required=False)]
 
 
 def csv_twin(request: Request[Any, Any, Any]) -> Redirect | None:
@@ -252,9 +255,10 @@ class OpenDataAPI(Controller):
     @get("/corridors/{code:str}/stats", sync_to_thread=True, summary="A corridor's statistics for a quarter",
          responses=answers(302, 400, 404))
     def stats(self, request: Request[Any, Any, Any], db: Session, code: Code, period: Period = None,
-              amount_usd: AmountUsd = "200", format_: Fmt = None) -> StatsOut:
+              amount_usd: AmountUsd = "200", source: StatsSource = None, format_: Fmt = None) -> StatsOut:
         code, period, amount_usd = _code(code), _period(period), _amount_usd(amount_usd)
-        return or_csv_twin(request, lambda: _stats(db, code, period, amount_usd))
+        check_choice(source, STATISTICS_SOURCES, "source")
+        return or_csv_twin(request, lambda: _stats(db, code, period, amount_usd, source))
 
     @get("/corridors/{code:str}/history", sync_to_thread=True, summary="A corridor's average cost over time",
          responses=answers(302, 400, 404))
@@ -300,8 +304,9 @@ class OpenDataCSV(Controller):
         return csv_response(_corridors(db), "corridors.csv")
 
     @get("/corridors/{code:str}/stats.csv", sync_to_thread=True)
-    def stats(self, db: Session, code: str, period: str | None = None, amount_usd: str = "200") -> Response[str]:
-        return csv_response([_stats(db, code, period, amount_usd)], f"{code}-stats.csv")
+    def stats(self, db: Session, code: str, period: str | None = None, amount_usd: str = "200",
+              source: str | None = None) -> Response[str]:
+        return csv_response([_stats(db, code, period, amount_usd, source)], f"{code}-stats.csv")
 
     @get("/corridors/{code:str}/history.csv", sync_to_thread=True)
     def history(self, db: Session, code: str, amount_usd: str = "200") -> Response[str]:

@@ -18,6 +18,8 @@ from basics.corridors import Corridor, parse_corridor
 # Whose statistics speak for a quarter when several exist: our own collection, then the World Bank's
 # quotes, then its published averages (history only).
 SOURCE_PREFERENCE = {"passerelle": 0, "rpw": 1, "wb_history": 2}
+# The statistics a corridor publishes, by whom: the World Bank's quotes first, then our own collection.
+STATISTICS_SOURCES = ("rpw", "passerelle")
 AMOUNTS_USD = (200, 500)
 PERIOD_RE = re.compile(r"^(\d{4})(?:Q([1-4])|_([1-4])Q)$")
 
@@ -68,23 +70,28 @@ def _stats_query(corridor: str, amount_usd: int):  # type: ignore[no-untyped-def
     return select(CorridorStat).where(CorridorStat.corridor == corridor, CorridorStat.amount_usd == amount_usd)
 
 
-def period_stats(session: Session, corridor: Corridor, amount_usd: int, period: str | None) -> CorridorStat:
-    """The statistics of one quarter (the latest with quotes when no period is given)."""
-    query = _stats_query(corridor.code, amount_usd).where(col(CorridorStat.source) != "wb_history")
-    # one row per source and quarter: the latest quarter's rows are among the first few (index on corridor,
-    # amount, period)
-    query = query.where(CorridorStat.period == period) if period else query.order_by(
-        col(CorridorStat.period).desc()).limit(len(SOURCE_PREFERENCE))
-    rows = list(session.exec(query).all())
-    if not rows:
-        where = " ".join(filter(None, (corridor.code, period)))
-        raise NotFound(_("No statistics for %(corridor)s.", corridor=where))
-    return sorted(rows, key=lambda s: (s.period, -SOURCE_PREFERENCE.get(s.source, 9)))[-1]
+def period_stats(session: Session, corridor: Corridor, amount_usd: int, period: str | None,
+                 source: str | None = None) -> CorridorStat:
+    """One source's statistics for one quarter (its latest when no period is given). Without a source named,
+    the World Bank's ("rpw"), else our own collection's ("passerelle") for corridors the World Bank does not
+    survey: a newer quarter of one source never stands in for another's."""
+    if source is not None and source not in STATISTICS_SOURCES:
+        raise BadInput(_("The source must be rpw (the World Bank's) or passerelle (our own collection)."),
+                       field="source")
+    for candidate in (source,) if source else STATISTICS_SOURCES:
+        query = _stats_query(corridor.code, amount_usd).where(CorridorStat.source == candidate)
+        query = query.where(CorridorStat.period == period) if period else query.order_by(
+            col(CorridorStat.period).desc()).limit(1)
+        if found := session.exec(query).first():
+            return found
+    where = " ".join(filter(None, (corridor.code, period, source)))
+    raise NotFound(_("No statistics for %(corridor)s.", corridor=where))
 
 
-def latest_stats(session: Session, corridor: Corridor, amount_usd: int = 200) -> CorridorStat | None:
+def latest_stats(session: Session, corridor: Corridor, amount_usd: int = 200,
+                 source: str | None = None) -> CorridorStat | None:
     try:
-        return period_stats(session, corridor, amount_usd, None)
+        return period_stats(session, corridor, amount_usd, None, source)
     except NotFound:
         return None
 

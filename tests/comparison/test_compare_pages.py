@@ -69,6 +69,16 @@ def test_methodology_in_both_languages(client):
     assert en.text.count("<li>") >= 12 and "60 %" in en.text
 
 
+def test_methodology_states_the_indicative_rule_the_pricing_applies(client):
+    from app.comparison.pricing import INDICATIVE_RATIO
+
+    assert INDICATIVE_RATIO == 2  # the pages say "half and twice": change them with it
+    fr = client.get("/methodology").text
+    en = client.get("/methodology", headers={"Accept-Language": "en"}).text
+    assert "between half and twice the amount" in en and "never named the best value" in en
+    assert "entre la moitié et le double du montant" in fr and "jamais désignée meilleure affaire" in fr
+
+
 def test_compare_page_budget(client, rpw_loaded):
     """HTML + CSS + JS of the compare page, gzipped, stay under 60 KB; nothing comes from another host."""
     page = client.get("/")
