@@ -9,12 +9,33 @@ parsers emit these values and everything above passes them through. Words shown 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from enum import StrEnum
+from typing import TypeVar
+
+E = TypeVar("E", bound=StrEnum)
 
 
 def _words(raw: str | None) -> list[str]:
     return [w for w in re.split(r"[\s/,;()_-]+", (raw or "").lower()) if w]
+
+
+def _read(kind: type[E], raw: str | None, keywords: Sequence[tuple[str, E]], default: E, *,
+          one: bool = False, phrase: Callable[[str], str] | None = None) -> E:
+    """The one reading of a source's wording: the enum's own code as it is; else its keywords, in the table's
+    order (the first found, or with ``one`` the member only when every keyword found names the same one);
+    with ``phrase`` the whole normalised text is the keyword. ``default`` when nothing matches."""
+    text = (raw or "").strip().lower()
+    if text in kind._value2member_map_:
+        return kind(text)
+    if phrase is not None:
+        return dict(keywords).get(phrase(text), default)
+    words = set(_words(text))
+    found = [member for word, member in keywords if word in words]
+    if one:
+        return found[0] if len(set(found)) == 1 else default
+    return found[0] if found else default
 
 
 class Payin(StrEnum):
@@ -31,16 +52,7 @@ class Payin(StrEnum):
     @classmethod
     def from_text(cls, raw: str | None) -> Payin:
         """One instrument: 'Bank account transfer' -> bank_account, 'Debit card' -> debit_card; else other."""
-        text = (raw or "").strip().lower()
-        if text in cls._value2member_map_:
-            return cls(text)
-        words = _words(text)
-        for word, member in (("cash", cls.cash), ("debit", cls.debit_card), ("credit", cls.credit_card),
-                             ("card", cls.card), ("mobile", cls.mobile_money), ("wallet", cls.mobile_money),
-                             ("bank", cls.bank_account), ("account", cls.bank_account)):
-            if word in words:
-                return member
-        return cls.other
+        return _read(cls, raw, _PAYIN_WORDS, cls.other)
 
     @classmethod
     def codes(cls, raw: str | None) -> str:
@@ -61,13 +73,14 @@ class Payout(StrEnum):
     def from_text(cls, raw: str | None) -> Payout:
         """'Cash' -> cash, 'Own/partner Bank account' -> bank_account, 'Mobile wallet' -> mobile_wallet;
         a mix ('Cash, Bank account') or anything else -> other."""
-        text = (raw or "").strip().lower()
-        if text in cls._value2member_map_:
-            return cls(text)
-        table = {"cash": cls.cash, "bank": cls.bank_account, "account": cls.bank_account,
-                 "wallet": cls.mobile_wallet, "mobile": cls.mobile_wallet}
-        found = {table[w] for w in _words(text) if w in table}
-        return found.pop() if len(found) == 1 else cls.other
+        return _read(cls, raw, _PAYOUT_WORDS, cls.other, one=True)
+
+
+_PAYIN_WORDS = (("cash", Payin.cash), ("debit", Payin.debit_card), ("credit", Payin.credit_card),
+                ("card", Payin.card), ("mobile", Payin.mobile_money), ("wallet", Payin.mobile_money),
+                ("bank", Payin.bank_account), ("account", Payin.bank_account))
+_PAYOUT_WORDS = (("cash", Payout.cash), ("bank", Payout.bank_account), ("account", Payout.bank_account),
+                 ("wallet", Payout.mobile_wallet), ("mobile", Payout.mobile_wallet))
 
 
 # RPW speed classes count calendar days, which a duration cannot know: a transfer that may take up
@@ -92,11 +105,8 @@ class Speed(StrEnum):
     @classmethod
     def from_text(cls, raw: str | None) -> Speed:
         """RPW wording in any case and dash ('3 - 5 days', 'Next Day') or a code; else unknown."""
-        text = (raw or "").strip().lower()
-        if text in cls._value2member_map_:
-            return cls(text)
-        key = " ".join(re.sub(r"\s*[-–]\s*", "-", text).split())
-        return cls(_SPEED_WORDS.get(key, "unknown"))
+        return _read(cls, raw, [(words, cls(code)) for words, code in _SPEED_WORDS.items()], cls.unknown,
+                     phrase=lambda text: " ".join(re.sub(r"\s*[-–]\s*", "-", text).split()))
 
     @classmethod
     def from_duration(cls, longest: timedelta | None) -> Speed | None:
