@@ -83,7 +83,11 @@ def text_limits_middleware(app: ASGIApp) -> ASGIApp:
         if scope["type"] == "http" and scope.get("method") in ("POST", "PUT", "PATCH"):
             content_type = next((v for k, v in scope.get("headers", []) if k == b"content-type"), b"")
             if content_type.lower().startswith(_FORMS):
-                check_lengths(await Request(scope, receive).form())
+                request: Request[Any, Any, Any] = Request(scope, receive)
+                # The body first, kept in the scope: a multipart form is parsed from the stream, and a handler
+                # that wants the raw bytes (the Stripe webhook) would wait for ever for a body already read.
+                await request.body()
+                check_lengths(await request.form())
         await app(scope, receive, send)
 
     return middleware

@@ -29,7 +29,9 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from app.errors import BadInput, NotFound
 from app.i18n import _, fmt_number
 
-MAX_ID = 2**63 - 1  # the largest id the databases (BIGINT, SQLite INTEGER) can hold
+# The largest id a row can have on both databases: the primary keys are INTEGER, 32 bits on PostgreSQL
+# (SQLite's are 64); a larger id in a link was never issued, and PostgreSQL refuses to compare it (a 500).
+MAX_ID = 2**31 - 1
 MAX_TEXT = 48  # longer than any number a person types, short enough to refuse "0.000…0001" outright
 MAX_PAGE = 10_000
 
@@ -158,14 +160,14 @@ def parse_id(raw: object) -> int | None:
     if isinstance(raw, int):
         return raw if 0 < raw <= MAX_ID else None
     text = "" if raw is None else str(raw).strip()
-    if not text.isascii() or not text.isdecimal() or len(text) > 19:
+    if not text.isascii() or not text.isdecimal() or len(text) > len(str(MAX_ID)):
         return None
     value = int(text)
     return value if 0 < value <= MAX_ID else None
 
 
 def id_bounds_middleware(app: ASGIApp) -> ASGIApp:
-    """An `{x:int}` in a path that no row can have (beyond 64 bits, negative) is a 404 before any handler runs.
+    """An `{x:int}` in a path that no row can have (beyond MAX_ID, negative) is a 404 before any handler runs.
 
     Routing has parsed the path parameters by then, so this covers every route, present and future.
     """

@@ -14,7 +14,8 @@ from app.settings import Settings
 from tests.marketplace.helpers import draft, listing_form, person, published
 from tests.support import csrf_from, login, post_form
 
-HUGE = "9223372036854775808"  # 2**63: one more than the largest id a database row can have
+HUGE = "9223372036854775808"  # 2**63: beyond any id a database row can have
+PG_INT = "2147483648"  # 2**31: beyond PostgreSQL's INTEGER keys (a 500 there before), fine for SQLite's
 THOUSAND_ZEROS = "0." + "0" * 3000 + "1"
 
 
@@ -65,7 +66,8 @@ def test_project_photo_id_beyond_64_bits(client, world) -> None:  # type: ignore
 
 @pytest.mark.parametrize("path", [f"/documents/{HUGE}", f"/my/pledges/{HUGE}", f"/my/pledges/{HUGE}/pay",
                                   f"/my/listings/{HUGE}/edit", f"/my/listings/{HUGE}", f"/staff/listings/{HUGE}",
-                                  "/documents/99999999999999999999999999999999999999"])
+                                  "/documents/99999999999999999999999999999999999999",
+                                  f"/my/listings/{PG_INT}", f"/my/pledges/{PG_INT}", f"/documents/{PG_INT}"])
 def test_signed_in_ids_beyond_64_bits(client, world, path: str) -> None:  # type: ignore[no-untyped-def]
     role = "staff" if path.startswith("/staff") else "promoter" if "listings" in path or "documents" in path \
         else "member"
