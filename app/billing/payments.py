@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from app.billing.gateway import BillingError, BillingGateway
 from app.billing.outcomes import Outcome, report
-from app.models import AttemptKind, AttemptState, PaymentAttempt, Pledge, PledgeState, User
+from app.models import AttemptKind, AttemptState, PaymentAttempt, Pledge, PledgeCard, PledgeState, User
 from app.models.base import utcnow
 
 log = logging.getLogger(__name__)
@@ -44,12 +44,23 @@ def finish_attempt(session: Session, attempt: PaymentAttempt, state: AttemptStat
     session.flush()
 
 
+def card_of(session: Session, pledge: Pledge) -> PledgeCard:
+    """Billing's row for a card pledge (made on first use): its Stripe customer and saved card."""
+    assert pledge.id is not None
+    card = session.get(PledgeCard, pledge.id)
+    if card is None:
+        card = PledgeCard(pledge_id=pledge.id)
+        session.add(card)
+    return card
+
+
 def ensure_customer(session: Session, gateway: BillingGateway, pledge: Pledge, member: User) -> str:
-    if not pledge.stripe_customer_id:
+    card = card_of(session, pledge)
+    if not card.customer_id:
         assert member.id is not None
-        pledge.stripe_customer_id = gateway.create_customer(member.email, member.id)
-        session.add(pledge)
-    return pledge.stripe_customer_id
+        card.customer_id = gateway.create_customer(member.email, member.id)
+        session.add(card)
+    return card.customer_id
 
 
 def save_card(session: Session, gateway: BillingGateway, pledge: Pledge, member: User,
@@ -74,8 +85,9 @@ def record_setup(session: Session, pledge: Pledge, attempt: PaymentAttempt, inte
         finish_attempt(session, attempt, A.requires_action if status == "requires_action" else A.pending, intent_id)
         return AttemptState(attempt.state)
     finish_attempt(session, attempt, A.succeeded, intent_id)
-    pledge.stripe_payment_method_id = payment_method
-    session.add(pledge)
+    card = card_of(session, pledge)
+    card.payment_method_id = payment_method
+    session.add(card)
     report(session, pledge, Outcome.secured)
     return A.succeeded
 
@@ -102,9 +114,10 @@ def charge_saved_card(session: Session, gateway: BillingGateway, pledge: Pledge,
         except IntegrityError:  # another runner recorded the same attempt first
             session.rollback()
             return A.pending
-    assert pledge.stripe_customer_id and pledge.stripe_payment_method_id
-    state = _charge(session, gateway, pledge, attempt, pledge.stripe_customer_id,
-                    pledge.stripe_payment_method_id, off_session=True, site_url=site_url)
+    card = card_of(session, pledge)
+    assert card.customer_id and card.payment_method_id
+    state = _charge(session, gateway, pledge, attempt, card.customer_id, card.payment_method_id,
+                    off_session=True, site_url=site_url)
     session.commit()
     return state
 

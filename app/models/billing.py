@@ -50,12 +50,20 @@ class Pledge(SQLModel, table=True):
     state: str = Field(default=PledgeState.awaiting_payment.value, max_length=20)
     method: str = Field(default=PledgeMethod.bank_transfer.value, max_length=20)
     reference: str = Field(unique=True, max_length=20)  # quoted on transfers and receipts
-    stripe_customer_id: str | None = Field(default=None, max_length=64)
-    stripe_payment_method_id: str | None = Field(default=None, max_length=64)
     created_at: datetime = timestamp()
     updated_at: datetime = timestamp()
     secured_at: datetime | None = timestamp(nullable=True, default_now=False)
     reminded_at: datetime | None = timestamp(nullable=True, default_now=False)  # unpaid-promise reminder sent
+
+
+class PledgeCard(SQLModel, table=True):
+    """Billing's own record of a card pledge on Stripe (the marketplace's `pledge` knows nothing of it):
+    the customer the Checkout page and charges use, and the card saved for an off-session charge."""
+
+    __tablename__ = "pledge_card"
+    pledge_id: int = Field(foreign_key="pledge.id", primary_key=True)
+    customer_id: str | None = Field(default=None, max_length=64)
+    payment_method_id: str | None = Field(default=None, max_length=64)
 
 
 class AttemptKind(StrEnum):
