@@ -27,7 +27,7 @@ TEXT_LIMITS: dict[str, int] = {
     "body": 10_000,
     # accounts
     "email": 254, "password": 256, "new_password": 256, "current_password": 256, "display_name": 120,
-    "token": 200, "next": 500,
+    "token": 200, "next": 500, "delete_password": 256, "export_password": 256, "confirm": 3, "role": 16,
     # staff: vetting, ledgers, observations
     "reason": 2_000, "note": 2_000, "reference": 120, "provider": 120, "observed_at": 40,
     # staff and admins: the programme's money (receiving accounts, statement decisions)

@@ -90,3 +90,20 @@ def test_fields_nobody_listed_still_have_a_limit(client) -> None:  # type: ignor
     assert refused.status_code == 400
     api = client.post("/login", data={"email": "a" * 300}, headers={"Accept": "application/json"})
     assert api.status_code in (400, 403)
+
+
+def test_every_field_of_the_account_forms_has_its_limit() -> None:
+    """Fields added to the account pages (download / delete my data, the admin's role change) are in the table."""
+    import re
+    from pathlib import Path
+
+    from app.limits import TEXT_LIMITS
+
+    templates = Path(__file__).resolve().parents[2] / "templates" / "pages"
+    names = set()
+    for page in ("account.html", "admin_accounts.html", "login.html", "register.html", "password_forgot.html",
+                 "password_reset.html"):
+        text = (templates / page).read_text()
+        names |= set(re.findall(r'name="([a-z_]+)"', text)) | set(re.findall(r'\(\s*"([a-z_]+)", _\(', text))
+    missing = sorted(names - set(TEXT_LIMITS) - {"_csrf_token"})
+    assert names and not missing, missing
