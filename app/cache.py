@@ -2,7 +2,9 @@
 
 The version is read at most every few seconds, so a page served from the cache costs no query; a change
 made anywhere (another worker, the scheduler process) is seen by every worker within that delay.
-Subclasses say what the version is.
+Subclasses say what the version is. Async handlers ``await cache.check()`` first: the version is then read
+in a worker thread (one at a time), never in the event loop, and requests meanwhile use the version
+last read. An entry built from data read before the version moved is not kept (``generation``).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
+import anyio.to_thread
 from sqlalchemy import Engine
 
 T = TypeVar("T")
@@ -29,19 +32,40 @@ class VersionedCache:
         self._checked = 0.0
         self._entries: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
         self._lock = threading.Lock()
+        self._checking = False  # a worker thread is reading the version
+        self.generation = 0  # raised whenever the version changes
+
+    def _due(self) -> bool:
+        return self._version is None or time.monotonic() - self._checked > self.recheck
 
     def _read_version(self) -> tuple[Any, ...]:
         raise NotImplementedError
 
     def version(self) -> tuple[Any, ...]:
-        now = time.monotonic()
-        if self._version is None or now - self._checked > self.recheck:
-            version = self._read_version()
-            with self._lock:
-                if version != self._version:
-                    self._entries.clear()
-                self._version, self._checked = version, now
+        """The data version, read again when it is older than ``recheck`` (unless a thread is reading it)."""
+        if self._due() and not (self._checking and self._version is not None):
+            self._check()
         return self._version  # type: ignore[return-value]
+
+    def _check(self) -> None:
+        now = time.monotonic()
+        version = self._read_version()
+        with self._lock:
+            if version != self._version:
+                self._entries.clear()
+                self.generation += 1
+            self._version, self._checked = version, now
+
+    async def check(self) -> None:
+        """Make the version fresh, reading it in a worker thread: the event loop never waits on the database
+        but for the very first read; concurrent requests go on with the version last read."""
+        if not self._due() or self._checking and self._version is not None:
+            return
+        self._checking = True
+        try:
+            await anyio.to_thread.run_sync(self._check)
+        finally:
+            self._checking = False
 
     def get(self, key: Hashable) -> Any | None:
         self.version()
@@ -52,8 +76,11 @@ class VersionedCache:
             self._entries.move_to_end(key)
             return entry[1]
 
-    def put(self, key: Hashable, value: T) -> T:
+    def put(self, key: Hashable, value: T, generation: int | None = None) -> T:
+        """Keep ``value`` (unless it was built in an earlier ``generation`` than the current one)."""
         with self._lock:
+            if generation is not None and generation != self.generation:
+                return value
             self._entries[key] = (time.monotonic(), value)
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
@@ -67,3 +94,4 @@ class VersionedCache:
         with self._lock:
             self._entries.clear()
             self._version = None
+            self.generation += 1

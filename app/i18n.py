@@ -175,3 +175,46 @@ def fmt_pct(value: Decimal | None, locale: str | None = None) -> str:
         return "—"
     return f"{fmt_number(value, 2, locale)}\u00a0%" if (locale or current_locale.get()) == "fr" \
         else f"{fmt_number(value, 2, locale)}%"
+
+
+def money_formatter(currency: str, locale: str | None = None) -> Callable[[Decimal | None], str]:
+    """``fmt_money`` for one currency and language, as a function for long tables: the shape is looked up
+    once, and each amount costs a rounding and a few string operations (the same text as ``fmt_money``)."""
+    loc = locale or current_locale.get()
+    if currency in CFA:
+        shape, suffix = _number_shape(0, _babel_locale(loc), 1), "\u00a0FCFA"
+    else:
+        shape, suffix = _money_shape(currency, _babel_locale(loc), 1), ""
+    if shape is None:
+        return lambda amount: fmt_money(amount, currency, loc)
+    exponent = Decimal(1).scaleb(-shape.places)
+    prefix, group, decimal, end = shape.prefix, shape.group, shape.decimal, shape.suffix + suffix
+
+    def write(amount: Decimal | None) -> str:
+        if amount is None or not amount.is_finite() or amount < 0:
+            return fmt_money(amount, currency, loc)
+        whole, _sep, fraction = f"{amount.quantize(exponent, rounding=ROUND_HALF_EVEN):f}".partition(".")
+        grouped = f"{int(whole):,}".replace(",", group)
+        return f"{prefix}{grouped}{decimal}{fraction}{end}"
+
+    return write
+
+
+def pct_formatter(locale: str | None = None) -> Callable[[Decimal | None], str]:
+    """``fmt_pct`` for one language, as a function for long tables (the same text)."""
+    loc = locale or current_locale.get()
+    shape = _number_shape(2, _babel_locale(loc), 1)
+    if shape is None:
+        return lambda value: fmt_pct(value, loc)
+    exponent = Decimal("0.01")
+    sign = "\u00a0%" if loc == "fr" else "%"
+    prefix, group, decimal, end = shape.prefix, shape.group, shape.decimal, shape.suffix + sign
+
+    def write(value: Decimal | None) -> str:
+        if value is None or not value.is_finite() or value < 0:
+            return fmt_pct(value, loc)
+        whole, _sep, fraction = f"{value.quantize(exponent, rounding=ROUND_HALF_EVEN):f}".partition(".")
+        grouped = f"{int(whole):,}".replace(",", group)
+        return f"{prefix}{grouped}{decimal}{fraction}{end}"
+
+    return write

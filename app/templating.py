@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
+from markupsafe import Markup
 
 from app import i18n
 from app.assets import asset_url
 from app.billing import methods, receiving
 from app.comparison.labels import LABELS
+from app.comparison.rows import offer_rows
 from app.flash import pop_flashes
 from app.limits import text_limit
 from app.marketplace.format import FILTERS as FAST_FORMATS
@@ -20,6 +24,28 @@ from app.reference import corridor_name, country_name
 from app.settings import PROJECT_ROOT
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
+
+
+PARTS = "partials/_offer_parts.html"
+PARTS_KEPT = 20_000
+
+
+def memoised_parts(env: Environment, template: str = PARTS) -> Callable[..., Markup]:
+    """``part(name, *values)``: the macro ``name`` of ``template`` rendered once per language and values (pure
+    fragments such as a provider's link or an observation's rate), then served from memory."""
+    kept: dict[tuple[Any, ...], Markup] = {}
+
+    def part(name: str, *values: Any) -> Markup:
+        key = (i18n.current_locale.get(), name, *values)
+        found = kept.get(key)
+        if found is None:
+            if len(kept) >= PARTS_KEPT:
+                kept.clear()
+            macro = getattr(env.get_template(template).module, name)
+            found = kept[key] = Markup(macro(*values))  # noqa: S704 - a macro of an autoescaping template
+        return found
+
+    return part
 
 
 def make_environment(template_dir: Path = TEMPLATE_DIR) -> Environment:
@@ -32,6 +58,7 @@ def make_environment(template_dir: Path = TEMPLATE_DIR) -> Environment:
     env.globals.update(LABELS, payment_method=methods.get)
     env.filters.update(LABEL_FILTERS)  # marketplace codes -> translated words
     env.filters.update(FAST_FORMATS)  # the same output as money/pct, for long lists
+    env.globals.update(part=memoised_parts(env), offer_rows=offer_rows)
     return env
 
 

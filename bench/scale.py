@@ -252,6 +252,7 @@ def postgres_database(url: str, *, template: str | None = None) -> None:
     """Create the database ``url`` names (from ``template``'s database when given, replacing it)."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import OperationalError
 
     name = make_url(url).database
     admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
@@ -262,7 +263,14 @@ def postgres_database(url: str, *, template: str | None = None) -> None:
                 source = make_url(template).database
                 if exists:
                     conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-                conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{source}"'))
+                for attempt in range(20):  # the source's last connection may take a moment to close
+                    try:
+                        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{source}"'))
+                        break
+                    except OperationalError:
+                        if attempt == 19:
+                            raise
+                        time.sleep(0.5)
             elif not exists:
                 conn.execute(text(f'CREATE DATABASE "{name}"'))
     finally:

@@ -11,11 +11,15 @@ from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode
 
+import anyio.to_thread
 from litestar import Controller, Request, Response, get
 from litestar.params import Parameter
 from litestar.response import Redirect
+from sqlalchemy import Engine
 from sqlmodel import Session
 
+from app.comparison import offers
+from app.comparison.cache import ComparisonCache
 from app.comparison.indicators import (
     STATISTICS_SOURCES,
     history,
@@ -25,7 +29,7 @@ from app.comparison.indicators import (
     parse_period,
     period_stats,
 )
-from app.comparison.offers import PAYOUTS, compare, resolve_corridor
+from app.comparison.offers import PAYOUTS, Comparison, Question, answer, question, resolve_corridor, services_of
 from app.comparison.ranking import ALIASES, DEFAULT_SORT, SORTS
 from app.errors import BadInput, NotFound
 from app.i18n import _
@@ -138,6 +142,11 @@ def _corridors(db: Session) -> list[CorridorOut]:
             for s in list_corridors(db)]
 
 
+def _corridors_of(engine: Engine) -> list[CorridorOut]:
+    with Session(engine) as db:
+        return _corridors(db)
+
+
 def _stats(db: Session, code: str, period: str | None, amount_usd: str, source: str | None = None) -> StatsOut:
     corridor = parse_corridor_code(code)
     stat = period_stats(db, corridor, parse_amount_usd(amount_usd), parse_period(period), source or None)
@@ -152,15 +161,17 @@ def _history(db: Session, code: str, amount_usd: str) -> list[HistoryOut]:
             for p in history(db, corridor, parse_amount_usd(amount_usd))]
 
 
-def _compare(db: Session, settings: Settings, source: str | None, to: str | None, amount: str | None,
-             currency: str | None, payout: str | None, payin: str | None, receive: str | None = None,
-             sort: str | None = None) -> CompareOut:
+def _question(source: str | None, to: str | None, amount: str | None, currency: str | None, payout: str | None,
+              payin: str | None, receive: str | None = None, sort: str | None = None) -> Question:
     if not source:
         raise BadInput(_("Say the sending country, e.g. from=FR."), field="from")
     if not to:
         raise BadInput(_("Say the receiving country, e.g. to=SN."), field="to")
-    found = compare(db, settings, source, to, amount, currency, payout or None, payin or None,
-                    sort or DEFAULT_SORT, receive=receive or None)
+    return question(source, to, amount, currency, payout or None, payin or None, sort or DEFAULT_SORT,
+                    receive=receive or None)
+
+
+def _compare_out(found: Comparison) -> CompareOut:
     offers = [OfferOut(ProviderOut(o.provider.slug, o.provider.name, o.provider.kind), o.payin, o.payout, o.speed,
                        dec(o.fee), dec(o.fee_pct), dec(o.rate, None), dec(o.mid_rate, None), dec(o.fx_margin_pct),
                        dec(o.total_cost_pct), dec(o.received_amount), aware(o.observed_at), o.source, o.stale,
@@ -169,6 +180,13 @@ def _compare(db: Session, settings: Settings, source: str | None, to: str | None
               for o in found.offers]
     return CompareOut(found.corridor.code, dec(found.amount, None) or "", found.currency, found.ask.mode.value,
                       found.sort, offers)
+
+
+def _compare(db: Session, settings: Settings, source: str | None, to: str | None, amount: str | None,
+             currency: str | None, payout: str | None, payin: str | None, receive: str | None = None,
+             sort: str | None = None) -> CompareOut:
+    asked = _question(source, to, amount, currency, payout, payin, receive, sort)
+    return _compare_out(answer(services_of(offers.latest_services(db, asked.corridor)), asked, settings))
 
 
 def csv_response(rows: list[Any], filename: str) -> Response[str]:
@@ -248,9 +266,20 @@ class OpenDataAPI(Controller):
     path = "/api/v1"
     tags = ["open data"]
 
-    @get("/corridors", sync_to_thread=True, summary="Corridors with prices", responses=answers(302, 400))
-    def corridors(self, request: Request[Any, Any, Any], db: Session, format_: Fmt = None) -> list[CorridorOut]:
-        return or_csv_twin(request, lambda: _corridors(db))
+    @get("/corridors", summary="Corridors with prices", responses=answers(302, 400))
+    async def corridors(self, request: Request[Any, Any, Any], format_: Fmt = None) -> list[CorridorOut]:
+        # async: from the comparison's cache (one list per data version), no thread hop nor query
+        twin = csv_twin(request)
+        if twin is not None:
+            return twin  # type: ignore[return-value]  # Litestar sends a Response as it is
+        cache: ComparisonCache = request.app.state.comparison_cache
+        await cache.check()
+        found: list[CorridorOut] | None = cache.get(("api", "corridors"))
+        if found is None:
+            generation = cache.generation
+            found = cache.put(("api", "corridors"), await anyio.to_thread.run_sync(_corridors_of, cache.engine),
+                              generation)
+        return found
 
     @get("/corridors/{code:str}/stats", sync_to_thread=True, summary="A corridor's statistics for a quarter",
          responses=answers(302, 400, 404))
@@ -267,9 +296,9 @@ class OpenDataAPI(Controller):
         code, amount_usd = _code(code), _amount_usd(amount_usd)
         return or_csv_twin(request, lambda: _history(db, code, amount_usd))
 
-    @get("/compare", sync_to_thread=True, summary="Offers for an amount sent (amount=) or to arrive (receive=), "
+    @get("/compare", summary="Offers for an amount sent (amount=) or to arrive (receive=), "
          "best value first as on the compare page", responses=answers(302, 400, 404))
-    def compare(self, request: Request[Any, Any, Any], db: Session, settings: Settings, source: From, to: To,
+    async def compare(self, request: Request[Any, Any, Any], settings: Settings, source: From, to: To,
                 amount: Amount = None,
                 currency: Currency = None, payout: PayoutBy = None, payin: PayinBy = None,
                 receive: Receive = None, sort: SortBy = None, format_: Fmt = None) -> CompareOut:
@@ -289,8 +318,15 @@ class OpenDataAPI(Controller):
             raise NotFound(_("We have prices from %(a)s to %(b)s in %(cur)s only.", a=corridor.source_country,
                              b=corridor.destination_country, cur=corridor.send_currency), field="currency")
         amount = amount if amount or receive else "200"
-        return or_csv_twin(request, lambda: _compare(db, settings, source, to, amount, currency, payout, payin,
-                                                     receive, sort))
+        twin = csv_twin(request)
+        if twin is not None:
+            return twin  # type: ignore[return-value]  # Litestar sends a Response as it is
+        # async: priced in the event loop from the corridor's prepared data (read in a worker thread once per
+        # data version), so a new amount costs no query
+        asked = _question(source, to, amount, currency, payout, payin, receive, sort)
+        cache: ComparisonCache = request.app.state.comparison_cache
+        await cache.check()
+        return _compare_out(answer((await cache.prepared(asked.corridor)).services, asked, settings))
 
 
 class OpenDataCSV(Controller):

@@ -8,6 +8,7 @@ current offers can change without touching how they are priced.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -16,7 +17,7 @@ from sqlmodel import Session
 
 from app.comparison.current import CURRENT_OFFERS, Offered
 from app.comparison.panel import TableFigures, table_figures
-from app.comparison.pricing import Ask, Mode, Offer, nearest, price
+from app.comparison.pricing import Ask, Mode, Observed, Offer, nearest, price
 from app.comparison.ranking import ALIASES, DEFAULT_SORT, SORTS, best, fold_cards, rank
 from app.errors import BadInput, NotFound
 from app.i18n import _
@@ -104,10 +105,42 @@ def _freshness(settings: Settings, source: str) -> timedelta:
     return timedelta(hours=getattr(settings, f"{source}_fresh_hours", 24 * 120))
 
 
-def compare(session: Session, settings: Settings, source: str, destination: str, amount: object | None = None,
-            currency: str | None = None, payout: str | None = None, payin: str | None = None,
-            sort: str = DEFAULT_SORT, now: datetime | None = None, receive: object | None = None) -> Comparison:
-    """Every service of the corridor priced for ``amount`` sent, or for ``receive`` to arrive, and ranked."""
+@dataclass(frozen=True, slots=True)
+class Service:
+    """One service of a corridor (source, provider, pay-in, payout, speed) and its current observations."""
+
+    source: str
+    payin: str
+    payout: str
+    observed: tuple[Observed, ...]
+
+
+def services_of(quotes: Sequence[Offered]) -> tuple[Service, ...]:
+    """The corridor's current offers grouped by service, with what pricing needs worked out once: nothing
+    here depends on the amount asked, so it is computed once per version of the corridor."""
+    grouped: dict[tuple[str, ...], list[Observed]] = defaultdict(list)
+    for quote in quotes:
+        grouped[(quote.source, quote.provider_slug, quote.provider_name, quote.payin, quote.payout,
+                  quote.speed)].append(Observed.of(quote))
+    return tuple(Service(key[0], key[3], key[4], tuple(found)) for key, found in grouped.items())
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A sender's question, checked: the corridor, what is asked, the filters and the order."""
+
+    corridor: Corridor
+    ask: Ask
+    currency: str
+    payout: str | None
+    payin: str | None
+    sort: str
+
+
+def question(source: str, destination: str, amount: object | None = None, currency: str | None = None,
+             payout: str | None = None, payin: str | None = None, sort: str = DEFAULT_SORT,
+             receive: object | None = None) -> Question:
+    """The sender's question, or a BadInput/NotFound naming what is wrong with it."""
     corridor = resolve_corridor(source, destination)
     if receive is not None and str(receive).strip():
         ask = Ask(Mode.receive, parse_amount(receive, "receive", corridor.receive_currency, MAX_RECEIVE))
@@ -124,19 +157,33 @@ def compare(session: Session, settings: Settings, source: str, destination: str,
     sort = ALIASES.get(sort, sort)
     if sort not in SORTS:
         raise BadInput(_("Unknown sort order."), field="sort")
-    quotes = latest_services(session, corridor)
-    if not quotes:
+    return Question(corridor, ask, currency, payout, payin, sort)
+
+
+def answer(services: Sequence[Service], asked: Question, settings: Settings, now: datetime | None = None) -> Comparison:
+    """Every service of the corridor priced for the question and ranked (plain Decimal arithmetic over
+    observations prepared once per version of the corridor)."""
+    if not services:
         raise NotFound(_("We have no prices for transfers from %(a)s to %(b)s yet: choose another destination.",
-                         a=country_name(corridor.source_country), b=country_name(corridor.destination_country)),
-                       field="to")
+                         a=country_name(asked.corridor.source_country),
+                         b=country_name(asked.corridor.destination_country)), field="to")
     now = now or datetime.now(UTC)
-    services: dict[tuple[str, ...], list[Offered]] = defaultdict(list)
-    for quote in quotes:
-        if payout and quote.payout != payout or payin and quote.payin != payin:
+    payout, payin, ask, corridor = asked.payout, asked.payin, asked.ask, asked.corridor
+    freshness: dict[str, timedelta] = {}
+    offers = []
+    for service in services:
+        if payout and service.payout != payout or payin and service.payin != payin:
             continue
-        services[(quote.source, quote.provider_slug, quote.provider_name, quote.payin, quote.payout,
-                  quote.speed)].append(quote)
-    offers = [price(nearest(observed, ask), ask, corridor, now, _freshness(settings, observed[0].source))
-              for observed in services.values()]
-    return Comparison(corridor=corridor, ask=ask, currency=currency, payout=payout, payin=payin, sort=sort,
-                      offers=rank(fold_cards(offers), sort))
+        if service.source not in freshness:
+            freshness[service.source] = _freshness(settings, service.source)
+        offers.append(price(nearest(service.observed, ask), ask, corridor, now, freshness[service.source]))
+    return Comparison(corridor=corridor, ask=ask, currency=asked.currency, payout=payout, payin=payin,
+                      sort=asked.sort, offers=rank(fold_cards(offers), asked.sort))
+
+
+def compare(session: Session, settings: Settings, source: str, destination: str, amount: object | None = None,
+            currency: str | None = None, payout: str | None = None, payin: str | None = None,
+            sort: str = DEFAULT_SORT, now: datetime | None = None, receive: object | None = None) -> Comparison:
+    """Every service of the corridor priced for ``amount`` sent, or for ``receive`` to arrive, and ranked."""
+    asked = question(source, destination, amount, currency, payout, payin, sort, receive)
+    return answer(services_of(latest_services(session, asked.corridor)), asked, settings, now)

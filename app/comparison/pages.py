@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -17,9 +18,21 @@ from sqlmodel import Session, col, select
 from app.comparison import chart
 from app.comparison.cache import ComparisonCache
 from app.comparison.indicators import history, latest_stats, parse_corridor_code
-from app.comparison.invest import projects_to_fund
-from app.comparison.offers import PAYOUTS, SORTS, Comparison, Mode, Offer, compare, parse_amount
-from app.comparison.panel import published_stats
+from app.comparison.invest import suggestions
+from app.comparison.offers import (
+    PAYOUTS,
+    SORTS,
+    Comparison,
+    Mode,
+    Offer,
+    Question,
+    answer,
+    compare,
+    parse_amount,
+    question,
+    resolve_corridor,
+)
+from app.comparison.prepared import Prepared, prepare
 from app.comparison.ranking import ALIASES, DEFAULT_SORT
 from app.errors import DomainError, NotFound
 from app.i18n import _, current_locale, fmt_money, ngettext
@@ -92,24 +105,30 @@ def summary_line(comparison: Comparison) -> str:
                     corridor=corridor_name(comparison.corridor.code))
 
 
-def build_results(engine: Engine, settings: Settings, form: dict[str, str],
-                  env: Environment) -> tuple[str, int, str | None, str]:
+def asked(form: dict[str, str]) -> Question:
+    """The form's question, checked (a DomainError names what is wrong)."""
+    receive = form["amount"] if form["mode"] == Mode.receive else None
+    return question(form["from"], form["to"], form["amount"], form["currency"] or None, form["payout"] or None,
+                    form["payin"] or None, form["sort"], receive=receive)
+
+
+def render_results(settings: Settings, form: dict[str, str], env: Environment,
+                   find: Callable[[Corridor], Prepared]) -> tuple[str, int, str | None, str]:
     """The results fragment (offers, corridor panel, alert form) as HTML, its HTTP status, the form field
-    the error is about (so that only that field is marked invalid), and the one-line summary."""
+    the error is about (so that only that field is marked invalid), and the one-line summary; ``find``
+    gives what the corridor's comparison needs besides the amount."""
     context: dict[str, Any] = {"form": form, "payouts": PAYOUTS, "sorts": SORTS, "error": None,
                                "comparison": None, "published": [], "figures": None, "csrf_input": CSRF_INPUT_MARK}
-    receive = form["amount"] if form["mode"] == Mode.receive else None
-    with Session(engine, expire_on_commit=False) as db:
-        try:
-            comparison = compare(db, settings, form["from"], form["to"], form["amount"], form["currency"] or None,
-                                 form["payout"] or None, form["payin"] or None, form["sort"], receive=receive)
-            figures = comparison.figures
-            context.update(comparison=comparison, figures=figures, published=published_stats(db, comparison.corridor),
-                           projects=projects_to_fund(db, comparison.corridor.destination_country,
-                                                     figures.saving_per_year, comparison.currency)
-                           if figures and figures.saving > 0 else [])
-        except DomainError as exc:
-            context["error"] = exc
+    try:
+        wanted = asked(form)
+        data = find(wanted.corridor)
+        comparison = answer(data.services, wanted, settings)
+        figures = comparison.figures
+        context.update(comparison=comparison, figures=figures, published=list(data.published),
+                       projects=suggestions(data.projects, figures.saving_per_year, comparison.currency)
+                       if figures and figures.saving > 0 else [])
+    except DomainError as exc:
+        context["error"] = exc
     error: DomainError | None = context["error"]
     field = FIELD_OF.get(error.field, error.field) if error and error.field else None
     html = env.get_template("partials/_results.html").render({**context, "error_field": field})
@@ -117,12 +136,66 @@ def build_results(engine: Engine, settings: Settings, form: dict[str, str],
     return html, error.status_code if error else 200, field, summary
 
 
-def build_form(engine: Engine, form: dict[str, str], error_field: str | None, env: Environment,
-               searched: bool) -> str:
-    senders, receivers = country_choices(engine, form["from"])
+def build_results(engine: Engine, settings: Settings, form: dict[str, str],
+                  env: Environment) -> tuple[str, int, str | None, str]:
+    """``render_results`` reading the corridor from the database (in a worker thread)."""
+    return render_results(settings, form, env, lambda corridor: prepare(engine, corridor))
+
+
+def render_form(form: dict[str, str], error_field: str | None, env: Environment, searched: bool,
+                countries: tuple[list[Country], list[Country]]) -> str:
+    senders, receivers = countries
     return env.get_template("partials/_compare_form.html").render(
         form=form, payouts=PAYOUTS, sorts=SORTS, senders=senders, receivers=receivers, error_field=error_field,
         currencies=_currencies(form), ask_line=ask_line(form), searched=searched)
+
+
+def build_form(engine: Engine, form: dict[str, str], error_field: str | None, env: Environment,
+               searched: bool) -> str:
+    return render_form(form, error_field, env, searched, country_choices(engine, form["from"]))
+
+
+async def cached_results(cache: ComparisonCache, settings: Settings, form: dict[str, str],
+                         env: Environment) -> tuple[str, int, str | None, str]:
+    """The results fragment for ``form``: from the cache, else priced and rendered in the event loop from the
+    corridor's prepared data (read in a worker thread once per data version)."""
+    key = ("results", current_locale.get(), *form.values())
+    found: tuple[str, int, str | None, str] | None = cache.get(key)
+    if found is not None:
+        return found
+    generation = cache.generation
+    try:
+        corridor: Corridor | None = resolve_corridor(form["from"], form["to"])
+    except DomainError:
+        corridor = None  # render_results words the error
+    data = await cache.prepared(corridor) if corridor is not None else None
+
+    def find(wanted: Corridor) -> Prepared:
+        assert data is not None and data.corridor == wanted
+        return data
+
+    return cache.put(key, render_results(settings, form, env, find), generation)
+
+
+async def cached_countries(cache: ComparisonCache, origin: str) -> tuple[list[Country], list[Country]]:
+    """The form's countries for ``origin`` (read in a worker thread once per data version and language)."""
+    key = ("countries", current_locale.get(), origin)
+    found: tuple[list[Country], list[Country]] | None = cache.get(key)
+    if found is None:
+        generation = cache.generation
+        found = cache.put(key, await anyio.to_thread.run_sync(country_choices, cache.engine, origin), generation)
+    return found
+
+
+async def cached_form(cache: ComparisonCache, form: dict[str, str], error_field: str | None, env: Environment,
+                      searched: bool) -> str:
+    key = ("form", current_locale.get(), error_field, searched, *form.values())
+    found: str | None = cache.get(key)
+    if found is not None:
+        return found
+    generation = cache.generation
+    countries = await cached_countries(cache, form["from"])
+    return cache.put(key, render_form(form, error_field, env, searched, countries), generation)
 
 
 def form_updates(engine: Engine, form: dict[str, str], shown: dict[str, str], env: Environment) -> str:
@@ -159,11 +232,10 @@ class ComparisonPages(Controller):
                 "payout": payout or "", "payin": payin or "", "sort": ALIASES.get(sort, sort),
                 "mode": Mode.receive.value if asks_receive else Mode.send.value}
         cache: ComparisonCache = request.app.state.comparison_cache
+        await cache.check()
         env: Environment = request.app.template_engine.engine  # type: ignore[union-attr]
-        locale = current_locale.get()
-        key = ("results", locale, *form.values())
-        html, status, error_field, summary = cache.get(key) or cache.put(
-            key, await anyio.to_thread.run_sync(build_results, cache.engine, settings, form, env))
+        key = ("results", current_locale.get(), *form.values())
+        html, status, error_field, summary = await cached_results(cache, settings, form, env)
         if request.headers.get("hx-request") and request.headers.get("hx-target") == "results":
             # The summary's live region stays in the page; only its text changes (innerHTML keeps the node).
             shown = _shown_corridor(request.headers.get("hx-current-url", ""))
@@ -173,9 +245,7 @@ class ComparisonPages(Controller):
             return Response(with_csrf(request, html) + oob + updates, media_type=MediaType.HTML)
         # After a search (any question in the address) the form folds on a phone, so the answer comes first.
         searched = any(v for v in (source, to, amount, receive))
-        form_key = ("form", locale, error_field, searched, *form.values())
-        form_html = cache.get(form_key) or cache.put(
-            form_key, await anyio.to_thread.run_sync(build_form, cache.engine, form, error_field, env, searched))
+        form_html = await cached_form(cache, form, error_field, env, searched)
         # Both fragments come from autoescaping templates.
         context = {"form_html": Markup(form_html), "results_html": Markup(html), "summary": summary,  # noqa: S704
                    "searched": searched}

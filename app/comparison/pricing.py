@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_CEILING, Decimal
 from enum import StrEnum
+from functools import cached_property
 
 from app.comparison.current import Offered
 from app.comparison.recipient_fees import cash_out_fee, tariffs_for
@@ -76,19 +77,19 @@ class Offer:
     indicative: bool
     cash_out: tuple[CashOut, ...] = ()
 
-    @property
+    @cached_property
     def total_paid(self) -> Decimal | None:
         """What leaves the sender's pocket: the amount plus the fee."""
         return None if self.fee is None else self.amount + self.fee
 
-    @property
+    @cached_property
     def family_gets(self) -> Decimal | None:
         """The amount received, after the cash-out fee when there is exactly one known."""
         if len(self.cash_out) == 1:
             return self.cash_out[0].net
         return self.received_amount
 
-    @property
+    @cached_property
     def value(self) -> Decimal | None:
         """Best value: what the family gets per unit the sender pays (receiving units per sending unit)."""
         paid, gets = self.total_paid, self.family_gets
@@ -112,49 +113,77 @@ def applied_rate(quote: Observation) -> tuple[Decimal | None, bool]:
     return None, False
 
 
-def amount_to_send(quote: Observation, ask: Ask) -> Decimal | None:
+@dataclass(frozen=True, slots=True)
+class Observed:
+    """What pricing needs of one observation that does not depend on the amount asked, worked out once
+    (when a corridor's current offers are read) instead of at every request."""
+
+    quote: Observation
+    rate: Decimal | None
+    derived: bool
+    margin: Decimal | None  # the FX margin %: from the rate and r* when both are known, else as published
+    provider: Provider
+    observed_at: datetime | None
+
+    @classmethod
+    def of(cls, quote: Observation) -> Observed:
+        rate, derived = applied_rate(quote)
+        margin = quote.fx_margin_pct if quote.fx_margin_pct is not None else quote.wb_fx_margin_pct
+        if rate is not None and quote.mid_rate and not derived:
+            margin = (1 - rate / quote.mid_rate) * 100
+        return cls(quote, rate, derived, margin, provider_of(quote.provider_slug), aware(quote.observed_at))
+
+
+def _observed(quote: Observation | Observed) -> Observed:
+    return quote if isinstance(quote, Observed) else Observed.of(quote)
+
+
+def amount_to_send(quote: Observation | Observed, ask: Ask) -> Decimal | None:
     """The amount (before the fee) this service needs to answer the question; None when unknowable."""
     if ask.mode is Mode.send:
         return ask.amount
-    rate, _derived = applied_rate(quote)
+    rate = _observed(quote).rate
     if not rate or rate <= 0:
         return None
     # rounded up to the cent: the family gets at least what was asked
     return (ask.amount / rate).quantize(CENT, rounding=ROUND_CEILING)
 
 
-def nearest(quotes: Sequence[Observation], ask: Ask) -> Observation:
+_FAR = Decimal("1e30")
+
+
+def nearest(quotes: Sequence[Observation | Observed], ask: Ask) -> Observed:
     """The observation of one service whose amount is nearest (by ratio) to the amount it is priced for."""
-    def distance(quote: Observation) -> Decimal:
-        wanted = amount_to_send(quote, ask)
-        if wanted is None or quote.amount <= 0:
-            return Decimal("1e30")
-        ratio = quote.amount / wanted
+    def distance(observed: Observed) -> Decimal:
+        wanted = amount_to_send(observed, ask)
+        amount = observed.quote.amount
+        if wanted is None or amount <= 0:
+            return _FAR
+        ratio = amount / wanted
         return ratio if ratio >= 1 else 1 / ratio
-    return min(quotes, key=distance)
+    return min((_observed(q) for q in quotes), key=distance)
 
 
-def price(quote: Observation, ask: Ask, corridor: Corridor, now: datetime, freshness: timedelta) -> Offer:
+def price(quote: Observation | Observed, ask: Ask, corridor: Corridor, now: datetime, freshness: timedelta) -> Offer:
     """One service priced for the question (see module doc); amounts unrounded, rounding is display's."""
-    rate, derived = applied_rate(quote)
-    amount = amount_to_send(quote, ask)
+    facts = _observed(quote)
+    quote, rate = facts.quote, facts.rate
+    amount = amount_to_send(facts, ask)
     if amount is None:  # "receive Y" from a service whose rate is unknown: priced at the observed amount
         amount = quote.amount
-    margin = quote.fx_margin_pct if quote.fx_margin_pct is not None else quote.wb_fx_margin_pct
-    if rate is not None and quote.mid_rate and not derived:
-        margin = (1 - rate / quote.mid_rate) * 100
+    margin = facts.margin
     fee_pct = None if quote.fee is None else quote.fee / amount * 100
     total = None if fee_pct is None or margin is None else fee_pct + margin
     received = None if rate is None else amount * rate
-    provider = provider_of(quote.provider_slug)
-    observed = aware(quote.observed_at) or now
+    provider = facts.provider
+    observed = facts.observed_at or now
     cash: tuple[CashOut, ...] = ()
     if quote.payout == Payout.mobile_wallet and received is not None and corridor.receive_currency == "XOF":
         cash = _cash_out(provider, corridor.destination_country, received)
     low, high = amount / INDICATIVE_RATIO, amount * INDICATIVE_RATIO
     return Offer(provider=provider, source=quote.source, payin=quote.payin, payout=quote.payout, speed=quote.speed,
                  transparent=quote.transparent, amount=amount, fee=quote.fee, fee_pct=fee_pct, rate=rate,
-                 rate_derived=derived, mid_rate=quote.mid_rate, fx_margin_pct=margin, total_cost_pct=total,
+                 rate_derived=facts.derived, mid_rate=quote.mid_rate, fx_margin_pct=margin, total_cost_pct=total,
                  received_amount=received, observed_at=observed, period=quote.period,
                  stale=now - observed > freshness, based_on_amount=quote.amount,
                  indicative=not low <= quote.amount <= high, cash_out=cash)

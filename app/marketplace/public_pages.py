@@ -86,6 +86,7 @@ class ProjectController(Controller):
         """Async on purpose: a page served from the cache costs no thread hop; only misses go to a thread."""
         query = search.BrowseQuery.from_params(dict(request.query_params))
         cache = project_cache(request.app)
+        await cache.check()
         env: Environment = request.app.template_engine.engine  # type: ignore[union-attr]
         locale = current_locale.get()
         key = ("browse", locale, query)

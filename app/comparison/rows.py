@@ -1,0 +1,85 @@
+"""The offers table's rows, written with plain string operations: a table of fifty offers is most of the
+compare page, and a new amount re-renders it at every question.
+
+What does not depend on the amount (a provider's link, the pay-in and payout words, an observation's rate
+block, its source and date) comes from the memoised macros of ``partials/_offer_parts.html`` (``part``);
+the amounts are written by the fast formatters of ``app.i18n`` (the same text as the ``money`` and ``pct``
+filters). Every value that is not a fixed word or a number is escaped. The markup is the one the
+``_results.html`` table had row by row; tests read it (``tests/comparison/test_compare_pages.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from app.comparison.pricing import Offer
+from app.i18n import _, money_formatter, pct_formatter
+
+Part = Callable[..., Markup]
+
+
+def offer_rows(offers: list[Offer], top: Offer | None, send_currency: str, receive_currency: str,
+               part: Part) -> Markup:
+    """The ``<tr>`` of every offer (and the group headings before indicative and unknown amounts)."""
+    money_in, money_out, pct = money_formatter(send_currency), money_formatter(receive_currency), pct_formatter()
+    receives, pay, cost_label, speed_label = _("Your family receives"), _("You pay"), _("Total cost"), _("Speed")
+    details, best_badge = escape(_("Details")), f'<span class="badge best">{escape(_("Best value"))}</span>'
+    indicative_badge = f'<span class="badge indicative">{escape(_("Indicative"))}</span>'
+    hidden = f'<small class="warn">{escape(_("rate not disclosed"))}</small>'
+    excluded = f'<small>{escape(_("excluded from averages"))}</small>'
+    fee_label, in_money, observed_label = escape(_("Fee")), escape(_("Total cost in money")), escape(_("Observed"))
+    plus_fee, priced_from = _("%(amount)s + %(fee)s fee"), _("priced from the quote for %(amount)s")
+    credited = escape(_("Credited to the wallet"))
+    receives_attr, pay_attr, cost_attr, speed_attr = (escape(x) for x in (receives, pay, cost_label, speed_label))
+    out: list[str] = []
+    shown_indicative = shown_unknown = False
+    for o in offers:
+        value, gets, paid, fee, cost = o.value, o.family_gets, o.total_paid, o.fee, o.total_cost_pct
+        if value is None and not shown_unknown:
+            shown_unknown = True
+            out.append(_group(_("Amount received unknown (rate not disclosed or no reference rate): listed last")))
+        elif value is not None and o.indicative and not shown_indicative:
+            shown_indicative = True
+            out.append(_group(_("Indicative prices: observed for amounts far from yours (outside half to twice), "
+                                "listed after the others")))
+        is_top = o is top
+        name = escape(o.provider.name)
+        received = f"<strong>{money_out(gets)}</strong>" if gets is not None else "—"
+        paying = (f"<strong>{money_in(paid)}</strong><small>"
+                  f"{escape(plus_fee % {'amount': money_in(o.amount), 'fee': money_in(fee)})}</small>"
+                  if paid is not None else "—")
+        fee_text = (money_in(fee) if fee is not None else "—") + (
+            f" ({pct(o.fee_pct)})" if o.fee_pct is not None else "")
+        in_money_row = (f"<dt>{in_money}</dt><dd>{money_in(cost * o.amount / 100)}</dd>" if cost is not None else "")
+        wallet = ""
+        if o.received_amount is not None and o.cash_out:
+            wallet = f"<dt>{credited}</dt><dd>{money_out(o.received_amount)}" + "".join(
+                "<small>{}</small>".format(escape(_("after %(wallet)s cash-out fee of %(fee)s: %(net)s",
+                                                    wallet=w.wallet, fee=money_out(w.fee), net=money_out(w.net))))
+                for w in o.cash_out) + "</dd>"
+        when: Any = o.period if o.source == "rpw" else o.observed_at.date()
+        based = (f"<small>{escape(priced_from % {'amount': money_in(o.based_on_amount)})}</small>"
+                 if o.based_on_amount != o.amount else "")
+        out.append(
+            f'<tr class="offer{" best" if is_top else ""}{" indicative" if o.indicative else ""}">'
+            f'<th scope="row">{part("service_link", o.provider.slug, o.provider.name)}'
+            f'{best_badge if is_top else ""}{indicative_badge if o.indicative else ""}'
+            f'{part("service_small", o.payin, o.payout)}</th>'
+            f'<td class="num received" data-label="{receives_attr}">{received}</td>'
+            f'<td class="num paid" data-label="{pay_attr}">{paying}</td>'
+            f'<td class="num cost" data-label="{cost_attr}">{pct(cost) if cost is not None else "—"}'
+            f'{hidden if not o.transparent else ""}</td>'
+            f'<td class="speed" data-label="{speed_attr}">{part("speed", o.speed)}</td>'
+            f'<td class="more"><details><summary>{details}<span class="visually-hidden"> — {name}</span></summary>'
+            f'<dl><dt>{fee_label}</dt><dd>{fee_text}</dd>'
+            f'{part("rate", o.rate, o.mid_rate, o.fx_margin_pct, o.rate_derived)}{in_money_row}{wallet}'
+            f'<dt>{observed_label}</dt><dd>{part("observed", o.source, when)}{based}'
+            f'{excluded if not o.transparent else ""}</dd>{part("kind", o.provider.kind)}</dl></details></td></tr>\n')
+    return Markup("".join(out))  # noqa: S704 - every value above is escaped or a formatted number
+
+
+def _group(words: str) -> str:
+    return f'<tr class="group"><th colspan="6" scope="rowgroup">{escape(words)}</th></tr>\n'
