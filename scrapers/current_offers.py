@@ -19,7 +19,7 @@ from datetime import timedelta
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection, Table, delete, func, select
+from sqlalchemy import Connection, Table, delete, func, select, text
 
 from app.models import CorridorStat, CurrentCorridor, CurrentOffer, Quote
 from app.models.base import utcnow
@@ -88,12 +88,28 @@ def latest_round(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.filter(at == at.max().over(list(OFFER_KEY))).filter(at >= at.max().over(list(KEY)) - ROUND)
 
 
+LOCK_KEY = 0x436F7272  # "Corr": the corridors' advisory locks, paired with each corridor's hash
+
+
+def lock_corridors(conn: Connection, corridors: Iterable[str]) -> None:
+    """Loads of the same corridors take turns from here to their commit, so that each merges into what the
+    other wrote (on PostgreSQL, READ COMMITTED would let both read the offers before either and the second
+    erase the first's, or both insert a new corridor's line). SQLite's writers take turns already (the
+    transaction's first write took the database's write lock). Taken in one order: no deadlock."""
+    if conn.dialect.name != "postgresql":
+        return
+    for corridor in sorted(set(corridors)):
+        conn.execute(text("SELECT pg_advisory_xact_lock(CAST(:key AS integer), hashtext(:corridor))"),
+                     {"key": LOCK_KEY, "corridor": corridor})
+
+
 def refresh(conn: Connection, published: pl.DataFrame) -> set[str]:
     """Merge a load's published quotes (as written to ``quote``, with ``source``) into the current offers
     of the corridors it touches, then refresh those corridors' summaries; returns the corridors."""
     if published.is_empty():
         return set()
     corridors = sorted(set(published.get_column("corridor").to_list()))
+    lock_corridors(conn, corridors)
     stored = _read(conn, _table(CurrentOffer), corridors).with_columns(pl.lit(0, pl.Int8).alias("_new"))
     loaded = published.select([pl.col(n).cast(t) for n, t in SCHEMA.items()]).with_columns(
         pl.lit(1, pl.Int8).alias("_new"))
@@ -110,6 +126,7 @@ def rebuild(conn: Connection, corridors: Iterable[str] | None = None) -> set[str
     wanted = sorted(set(corridors))
     if not wanted:
         return set()
+    lock_corridors(conn, wanted)
     _replace(conn, wanted, latest_round(_read(conn, quote, wanted)))
     return set(wanted)
 
@@ -127,6 +144,7 @@ def refresh_corridors(conn: Connection, corridors: Sequence[str]) -> None:
     current offers has none), and raise their version above every other."""
     offers, stats, summary = _table(CurrentOffer), _table(CorridorStat), _table(CurrentCorridor)
     wanted = list(corridors)
+    lock_corridors(conn, wanted)
     lines: dict[str, dict[str, Any]] = {}
     best: dict[str, tuple[str, int, int | None]] = {}
     for offset in range(0, len(wanted), 500):

@@ -268,3 +268,43 @@ def test_a_reader_never_sees_a_half_loaded_corridor(engine: Engine, db_url: str,
     assert len(seen) > 10, "the readers read before, during and after the load"
     assert {times for _count, times in seen} == {frozenset({first}), frozenset({second})}, "old round or new"
     assert {count for count, _times in seen} == {len(before)}, "never a corridor half loaded"
+
+
+def test_two_loads_of_a_new_corridor_at_once_keep_both(engine: Engine, settings: Settings,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A staff sheet and a Wise collection for a corridor nobody loaded yet, loaded at the same moment: both
+    succeed and the corridor's current offers hold both (loads of a corridor take turns: without that, on PostgreSQL both
+    read the corridor empty, then one fails on the corridor's line or erases the other's offers)."""
+    real_read = current_offers._read
+
+    def slow_read(*args: Any, **kwargs: Any) -> Any:
+        found = real_read(*args, **kwargs)
+        time.sleep(0.4)  # both loads have read the stored offers before either writes
+        return found
+
+    monkeypatch.setattr(current_offers, "_read", slow_read)
+    sheet = (b"provider,source_country,destination_country,amount,fee,rate,payout,speed,observed_at\n"
+             b"Wave,FR,SN,200,0,655.957,mobile wallet,same day,2026-04-18T10:00\n")
+    answer = wise_answer(datetime(2026, 4, 13, 14, tzinfo=UTC), 200, 0.0, providers=2)
+    reports: list[Any] = []
+    errors: list[BaseException] = []
+
+    def load(source: str, body: bytes) -> None:
+        try:
+            reports.append(ingest(source, body, url=f"file:///{source}", engine=engine, settings=settings,
+                                  context={"target_country": "SN"} if source == "wise" else None))
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=load, args=loaded) for loaded in (("staff", sheet), ("wise", answer))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    assert [r.status for r in reports] == [RunStatus.ok, RunStatus.ok], [r.error for r in reports]
+    with Session(engine) as session:
+        sources = {o.source for o in session.exec(select(CurrentOffer).where(CurrentOffer.corridor == "FR-SN"))}
+        lines = session.exec(select(CurrentCorridor).where(CurrentCorridor.corridor == "FR-SN")).all()
+    assert sources == {"staff", "wise"}
+    assert len(lines) == 1
