@@ -273,8 +273,8 @@ def test_a_reader_never_sees_a_half_loaded_corridor(engine: Engine, db_url: str,
 def test_two_loads_of_a_new_corridor_at_once_keep_both(engine: Engine, settings: Settings,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """A staff sheet and a Wise collection for a corridor nobody loaded yet, loaded at the same moment: both
-    succeed and the corridor's current offers hold both (loads of a corridor take turns: without that, on PostgreSQL both
-    read the corridor empty, then one fails on the corridor's line or erases the other's offers)."""
+    succeed and the corridor's current offers hold both (loads of a corridor take turns: without that, on
+    PostgreSQL both read the corridor empty, then one fails on the corridor's line or erases the other's)."""
     real_read = current_offers._read
 
     def slow_read(*args: Any, **kwargs: Any) -> Any:
