@@ -44,7 +44,11 @@ def main() -> None:
     # The old creation date is kept so that a sync changes only the messages themselves.
     new = {name: Catalog(locale="fr", project="Passerelle", charset="utf-8", creation_date=cat.creation_date)
            for name, cat in files.items()}
-    for message in template_messages():
+    # Messages still used keep their place in their file; new ones follow in the order the code has them.
+    used = template_messages()
+    old_place = {name: {key_of(m.id): i for i, m in enumerate(cat) if m.id} for name, cat in files.items()}
+    used.sort(key=lambda m: old_place[home.get(key_of(m), into)].get(key_of(m), len(old_place[into]) + 1))
+    for message in used:
         name = home.get(key_of(message), into)
         existing = files[name].get(key_of(message))
         new[name].add(message, _french(new[name], message, existing.string if existing else None))
