@@ -60,3 +60,31 @@ def serve_site(settings):  # type: ignore[no-untyped-def]
         running = settings.model_copy(update={"site_url": base_url})
         app.state.settings = running
         yield base_url, running
+
+
+def guarded_page(browser, origins: tuple[str, ...], offsite: list[str], **context):  # type: ignore[no-untyped-def]
+    """A page in a new browser context that may ask only `origins`; anything else is refused and noted."""
+    browser_context = browser.new_context(**context)
+
+    def guard(route):  # type: ignore[no-untyped-def]
+        if route.request.url.startswith(origins):
+            route.continue_()
+        else:
+            offsite.append(route.request.url)
+            route.abort()
+
+    browser_context.route("**/*", guard)
+    return browser_context.new_page()
+
+
+def translator(lang: str):  # type: ignore[no-untyped-def]
+    """t(msgid, **values) as the app says it in `lang` (English msgids, French from the catalogue)."""
+    from app.i18n import translations
+
+    catalogue = translations(lang)
+
+    def t(message: str, **values: object) -> str:
+        text = catalogue.gettext(message) if lang == "fr" else message
+        return text % values if values else text
+
+    return t

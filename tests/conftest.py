@@ -136,18 +136,12 @@ def page_factory(browser, live_server):  # type: ignore[no-untyped-def]
     offsite: list[str] = []
 
     def new_page(locale: str = "fr-FR", javascript: bool = True):  # type: ignore[no-untyped-def]
-        context = browser.new_context(locale=locale, java_script_enabled=javascript, base_url=live_server)
+        from tests.browser import guarded_page
 
-        def guard(route):  # type: ignore[no-untyped-def]
-            if route.request.url.startswith(live_server):
-                route.continue_()
-            else:
-                offsite.append(route.request.url)
-                route.abort()
-
-        context.route("**/*", guard)
-        contexts.append(context)
-        return context.new_page()
+        page = guarded_page(browser, (live_server,), offsite, locale=locale, java_script_enabled=javascript,
+                            base_url=live_server)
+        contexts.append(page.context)
+        return page
 
     new_page.offsite = offsite  # type: ignore[attr-defined]
     yield new_page

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from app.db import make_engine
 from app.models import Pledge, PledgeState
 from app.settings import PROJECT_ROOT, Settings
-from tests.browser import serve_site
+from tests.browser import guarded_page, serve_site
 from tests.browser_tests.test_pages_in_browser import _violations
 from tests.marketplace.checkout_fake import CheckoutFake, checkout_fake
 from tests.marketplace.conftest import WEBHOOK_SECRET
@@ -64,17 +64,8 @@ def card_site(_migrated: dict[str, str], tmp_path: Path, localstripe_url: str) -
 
 def _page(browser, site: CardSite, locale: str, width: int, height: int, offsite: list[str]) -> Page:  # type: ignore[no-untyped-def]
     """A browser context that may ask the app and the Checkout page, and nothing else."""
-    context = browser.new_context(locale=locale, base_url=site.url, viewport={"width": width, "height": height})
-
-    def guard(route):  # type: ignore[no-untyped-def]
-        if route.request.url.startswith((site.url, site.fake.url)):
-            route.continue_()
-        else:
-            offsite.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", guard)
-    return context.new_page()
+    return guarded_page(browser, (site.url, site.fake.url), offsite, locale=locale, base_url=site.url,
+                        viewport={"width": width, "height": height})
 
 
 @pytest.mark.parametrize(("locale", "width", "height"), [("fr-FR", 360, 740), ("en-GB", 1280, 800)])

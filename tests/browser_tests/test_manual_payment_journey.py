@@ -19,9 +19,9 @@ from sqlmodel import Session
 
 from app.billing.receiving import due_in
 from app.db import make_engine
-from app.i18n import fmt_money, translations
+from app.i18n import fmt_money
 from app.settings import PROJECT_ROOT, Settings
-from tests.browser import serve_site
+from tests.browser import guarded_page, serve_site, translator
 from tests.browser_tests.test_pages_in_browser import _violations
 from tests.mail_server import Mailbox, smtp_server
 from tests.marketplace.helpers import person, published
@@ -31,16 +31,6 @@ SHOTS = PROJECT_ROOT / "var" / "screenshots"
 VIEWPORTS = {"fr": (360, 740), "en": (1280, 800)}
 IBAN, IBAN_SHOWN = "FR7630006000011234567890189", "FR76 3000 6000 0112 3456 7890 189"
 WALLET = "+221771234567"
-
-
-def _t(lang: str) -> Callable[..., str]:
-    catalogue = translations(lang)
-
-    def t(message: str, **values: object) -> str:
-        text = catalogue.gettext(message) if lang == "fr" else message
-        return text % values if values else text
-
-    return t
 
 
 def _subject(mail: Message) -> str:
@@ -66,18 +56,8 @@ def site(_migrated: dict[str, str], tmp_path: Path) -> Iterator[tuple[str, Setti
 
 def _person_page(browser, base_url: str, lang: str, offsite: list[str]) -> Page:  # type: ignore[no-untyped-def]
     width, height = VIEWPORTS[lang]
-    context = browser.new_context(locale="fr-FR" if lang == "fr" else "en-GB", base_url=base_url,
-                                  viewport={"width": width, "height": height})
-
-    def guard(route):  # type: ignore[no-untyped-def]
-        if route.request.url.startswith(base_url):
-            route.continue_()
-        else:
-            offsite.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", guard)
-    return context.new_page()
+    return guarded_page(browser, (base_url,), offsite, locale="fr-FR" if lang == "fr" else "en-GB",
+                        base_url=base_url, viewport={"width": width, "height": height})
 
 
 def _log_in(page: Page, t: Callable[..., str], email: str, password: str = "correct horse battery") -> None:
@@ -108,7 +88,7 @@ def _pledge(page: Page, t: Callable[..., str], slug: str, amount: str, method: s
 def test_register_verify_pledge_by_transfer_and_mobile_money_then_staff_match_a_statement(
         browser, site, lang: str, tmp_path: Path):
     base_url, settings, mailbox = site
-    t = _t(lang)
+    t = translator(lang)
     engine = make_engine(settings.database_url)
     make_user(engine, "admin@example.org", role="admin")
     with Session(engine) as session:

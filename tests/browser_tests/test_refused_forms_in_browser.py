@@ -14,24 +14,14 @@ from playwright.sync_api import Locator, Page, expect
 from sqlmodel import Session
 
 from app.db import make_engine
-from app.i18n import translations
 from app.marketplace import checklist, vetting
 from app.settings import PROJECT_ROOT, Settings
+from tests.browser import translator
 from tests.browser_tests.test_pages_in_browser import _violations
 from tests.marketplace.helpers import draft, pass_checklist, person, published
 
 SHOTS = PROJECT_ROOT / "var" / "screenshots"
 VIEWPORTS = {"fr": (360, 740), "en": (1280, 800)}
-
-
-def _t(lang: str) -> Callable[..., str]:
-    catalogue = translations(lang)
-
-    def t(message: str, **values: object) -> str:
-        text = catalogue.gettext(message) if lang == "fr" else message
-        return text % values if values else text
-
-    return t
 
 
 def _log_in(page: Page, t: Callable[..., str], email: str) -> None:
@@ -79,7 +69,7 @@ def _shot(page: Page, lang: str, name: str) -> None:
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_every_refused_form_of_issue_9_shows_its_error_beside_the_field(page_factory, live_server, _migrated,
                                                                        tmp_path: Path, lang: str):
-    t = _t(lang)
+    t = translator(lang)
     width, height = VIEWPORTS[lang]
     engine = make_engine(_migrated["sqlite"])
     settings = Settings(database_url=_migrated["sqlite"], passerelle_env="test", upload_dir=tmp_path / "uploads")
