@@ -69,6 +69,8 @@ class Settings(BaseSettings):
     # The largest single pledge: at most this many euros (CFA francs at the peg) and this multiple of the goal.
     pledge_ceiling: Decimal = Decimal("20000")
     pledge_goal_multiple: Decimal = Decimal("1")
+    # Unpaid promises (transfer, mobile money) get one reminder this many days before the deadline.
+    pledge_remind_days: int = 5
 
     scheduler_enabled: bool = True
     login_max_failures: int = 10

@@ -19,4 +19,13 @@ def close_campaigns() -> str:
         return str(close_due_campaigns(session, utcnow()))
 
 
-JOBS: list[tuple[str, Callable[[], str], int]] = [("marketplace.close_campaigns", close_campaigns, 300)]
+def remind_unpaid_promises() -> str:
+    from app.marketplace.reminders import due_reminders
+    from app.settings import get_settings
+
+    with session_scope() as session:
+        return str(due_reminders(session, utcnow(), get_settings()))
+
+
+JOBS: list[tuple[str, Callable[[], str], int]] = [("marketplace.close_campaigns", close_campaigns, 300),
+                                                  ("marketplace.remind_unpaid_promises", remind_unpaid_promises, 3600)]

@@ -13,7 +13,7 @@ from app.billing import methods, receiving
 from app.errors import DomainError, NotFound
 from app.flash import flash
 from app.i18n import _
-from app.marketplace import pledges
+from app.marketplace import pledges, your_currency
 from app.marketplace.public_pages import start_paying
 from app.marketplace.web import page, signed_in
 from app.models import Listing, Pledge, PledgeState, ProjectUpdate, User
@@ -48,17 +48,18 @@ class MemberPledgeController(Controller):
         return page("my_pledges", rows=rows, updates=updates)
 
     @get("/{pledge_id:int}", sync_to_thread=True)
-    def receipt(self, pledge_id: int, db: Session, user: User | None, settings: Settings,
-                checkout: str | None = None) -> Template:
+    def receipt(self, request: Request[Any, Any, Any], pledge_id: int, db: Session, user: User | None,
+                settings: Settings, checkout: str | None = None) -> Template:
         """`?checkout=done` is where Stripe's Checkout sends the member back; the payment itself is only
         believed from Stripe's signed webhook, which may arrive a moment later."""
         pledge, listing = _mine(db, pledge_id, user)
+        yours = your_currency.approximate(db, pledge.amount, pledge.currency, your_currency.from_request(request))
         confirming = checkout == "done" and _card_payable(db, pledge, listing, settings)
         return page("pledge", pledge=pledge, listing=listing, member=signed_in(user), confirming=confirming,
                     can_cancel=pledges.can_cancel(pledge, listing, settings.pledge_cancel_hours),
                     cancel_until=pledges.cancel_deadline(listing, settings.pledge_cancel_hours),
                     can_pay=_card_payable(db, pledge, listing, settings), method=methods.get(pledge.method),
-                    dues=receiving.dues(db, pledge, methods.get(pledge.method).account_kind))
+                    dues=receiving.dues(db, pledge, methods.get(pledge.method).account_kind), amount_yours=yours)
 
     @post("/{pledge_id:int}/cancel", sync_to_thread=True)
     def cancel(self, request: Request[Any, Any, Any], pledge_id: int, db: Session, user: User | None,

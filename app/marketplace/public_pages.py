@@ -19,7 +19,7 @@ from app.cache import VersionedCache
 from app.errors import BadInput, DomainError, FormError, NotFound
 from app.flash import flash
 from app.i18n import _, current_locale
-from app.marketplace import disbursements, documents, listings, mails, pledges, search
+from app.marketplace import disbursements, documents, listings, mails, pledges, search, your_currency
 from app.marketplace.money import equivalent
 from app.marketplace.web import Form, is_htmx, page, signed_in
 from app.models import (
@@ -59,8 +59,10 @@ def render_results(engine: Engine, env: Environment, query: search.BrowseQuery) 
             query=query, results=results, country_names=dict(listings.country_choices()))
 
 
-def project_context(db: Session, listing: Listing, user: User | None, settings: Settings) -> dict[str, Any]:
-    """What the project page shows (its pledge form re-rendered with errors uses the same)."""
+def project_context(db: Session, listing: Listing, user: User | None, settings: Settings,
+                    member_currency: str | None = None) -> dict[str, Any]:
+    """What the project page shows (its pledge form re-rendered with errors uses the same); amounts also in
+    `member_currency`, approximately, when it is neither the listing's nor exactly tied to it."""
     country = db.get(Country, listing.country)
     deadline = aware(listing.deadline)
     days_left = max(0, (deadline - utcnow()).days) if deadline else None
@@ -71,6 +73,7 @@ def project_context(db: Session, listing: Listing, user: User | None, settings: 
                       .order_by(col(ProjectUpdate.id).desc())).all()
     return dict(listing=listing, country=country.name(current_locale.get()) if country else "",
                 goal_equivalent=equivalent(listing.goal, listing.currency, country.currency if country else None),
+                goal_yours=your_currency.approximate(db, listing.goal, listing.currency, member_currency),
                 days_left=days_left, budget=listings.budget_of(db, listing),
                 milestones=listings.milestones_of(db, listing), updates=updates,
                 ledger=disbursements.ledger(db, listing), photos=[d for d in files if d.kind == "photo"],
@@ -107,14 +110,15 @@ class ProjectController(Controller):
                            "pages/projects.html", context)
 
     @get("/projects/{slug:str}", sync_to_thread=True)
-    def show(self, slug: str, db: Session, user: User | None, settings: Settings) -> Template:
+    def show(self, request: Request[Any, Any, Any], slug: str, db: Session, user: User | None,
+             settings: Settings) -> Template:
         listing = search.public_by_slug(db, slug)
         if listing is None:
             listing = db.exec(select(Listing).where(Listing.slug == slug)).first()
             # Promoters and staff may preview a project before it is public; others see nothing.
             if listing is None or not documents.may_read(user, listing):
                 raise NotFound(_("We could not find this project."))
-        return page("project", **project_context(db, listing, user, settings))
+        return page("project", **project_context(db, listing, user, settings, your_currency.from_request(request)))
 
     @post("/projects/{slug:str}/pledge", guards=[requires_login], sync_to_thread=True)
     def pledge(self, request: Request[Any, Any, Any], slug: str, data: Form, db: Session, user: User | None,
@@ -132,7 +136,8 @@ class ProjectController(Controller):
             mails.pledge_made(db, pledge, listing, me, settings.site_url)
         except DomainError as exc:
             db.rollback()
-            raise FormError.of(exc, "project", form=data, context=project_context(db, listing, me, settings)) from exc
+            context = project_context(db, listing, me, settings, your_currency.from_request(request))
+            raise FormError.of(exc, "project", form=data, context=context) from exc
         db.commit()
         return start_paying(request, db, pledge, listing, me, settings)
 

@@ -17,6 +17,7 @@ from app.settings import Settings
 
 PASSWORD = "correct horse battery"
 MEMBER, PROMOTER = "aminata@example.org", "ousmane.promoteur@example.org"
+STAFF, ADMIN = "mariama.staff@example.org", "ibrahima.admin@example.org"
 LOCALES = ["fr-FR", "en-GB"]
 VIEWPORTS = {"desktop": (1280, 800), "phone": (360, 740)}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
@@ -26,7 +27,7 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 class SitePage:
     name: str
     path: str  # may hold {slug}, {pledge}, {listing}
-    who: str | None = None  # None: anyone; "member" or "promoter": signed in as one
+    who: str | None = None  # None: anyone; "member", "promoter", "staff" or "admin": signed in as one
     status: int = 200
     # A form sent wrong, to check the page as it answers: (CSS selector, value) pairs, then its submit button.
     fill: tuple[tuple[str, str], ...] = ()
@@ -71,6 +72,11 @@ PAGES = [
     SitePage("my-listing-edit", "/my/listings/{listing}/edit", who="promoter"),
     SitePage("my-listing-refused", "/my/listings/new", who="promoter", status=400,
              fill=(("input[name=title]", "x"), ("input[name=goal]", "-5"))),
+    SitePage("staff-payments", "/staff/payments", who="staff"),
+    SitePage("admin-accounts", "/admin/accounts", who="admin"),
+    SitePage("admin-accounts-refused", "/admin/accounts", who="admin", status=400,
+             submit="#add-bank button[type=submit]",
+             fill=(("#add-bank input[name=holder]", "Programme"), ("#add-bank input[name=iban]", "FR76 3000 6000 01"))),
 ]
 
 
@@ -78,22 +84,34 @@ def build(engine: Engine, settings: Settings) -> dict[str, str]:
     """Load the demo data and the people the pages need; returns the ids the paths use."""
     from app.demo import load_demo
     from app.marketplace import pledges
-    from app.models import PledgeMethod, User
+    from app.models import PledgeMethod, ReceivingAccount, StatementLine, User
     from tests.marketplace.helpers import draft, published
     from tests.support import make_user
 
     load_demo(engine=engine)
     make_user(engine, MEMBER, password=PASSWORD)
     make_user(engine, PROMOTER, role="promoter", password=PASSWORD)
-    make_user(engine, "mariama.staff@example.org", role="staff", password=PASSWORD)
+    make_user(engine, STAFF, role="staff", password=PASSWORD)
+    make_user(engine, ADMIN, role="admin", password=PASSWORD)
     with Session(engine, expire_on_commit=False) as session:
         member = session.exec(select(User).where(User.email == MEMBER)).one()
         promoter = session.exec(select(User).where(User.email == PROMOTER)).one()
-        staff = session.exec(select(User).where(User.email == "mariama.staff@example.org")).one()
+        staff = session.exec(select(User).where(User.email == STAFF)).one()
+        # The programme's receiving accounts: a euro IBAN and a CFA wallet (receipts show both kinds).
+        session.add(ReceivingAccount(kind="bank", holder="Programme Passerelle", iban="FR7630006000011234567890189",
+                                     bic="AGRIFRPP", currency="EUR"))
+        session.add(ReceivingAccount(kind="mobile_money", holder="Passerelle Sénégal", operator="orange_money",
+                                     country="SN", number="+221770000000", currency="XOF"))
         # Example projects take no pledges: a real one, vetted and published through the services.
         listing = published(session, settings, promoter, staff, title="Pompe solaire de Ndiaffate")
         pledge = pledges.create(session, listing, member, max(listing.min_pledge, Decimal(25)), PledgeMethod.manual,
                                 settings=settings)
+        session.commit()
+        # A statement line that waits for a decision (a reference with a typo), for the staff page.
+        session.add(StatementLine(booked_on=pledge.created_at.date(), amount=pledge.amount, currency=pledge.currency,
+                                  reference=f"VIR {pledge.reference[:-1]}0" if not pledge.reference.endswith("0")
+                                  else f"VIR {pledge.reference[:-1]}1", payer="A. DIALLO",
+                                  fingerprint="site", reason="bad_check_digits"))
         session.commit()
         own = draft(session, settings, promoter)
         return {"slug": listing.slug, "pledge": str(pledge.id), "listing": str(own.id)}

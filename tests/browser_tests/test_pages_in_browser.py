@@ -11,10 +11,22 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser_tests.site import LOCALES, MEMBER, PAGES, PASSWORD, PROMOTER, SCREENSHOTS, VIEWPORTS, SitePage, build
+from tests.browser_tests.site import (
+    ADMIN,
+    LOCALES,
+    MEMBER,
+    PAGES,
+    PASSWORD,
+    PROMOTER,
+    SCREENSHOTS,
+    STAFF,
+    VIEWPORTS,
+    SitePage,
+    build,
+)
 
 AXE = Axe()
-PEOPLE = {"member": MEMBER, "promoter": PROMOTER}
+PEOPLE = {"member": MEMBER, "promoter": PROMOTER, "staff": STAFF, "admin": ADMIN}
 
 
 @pytest.fixture(scope="module")

@@ -29,3 +29,15 @@ def billing(localstripe_url: str, settings: Settings) -> Iterator[BillingGateway
     gateway = BillingGateway.from_settings(settings)
     assert gateway is not None
     yield gateway
+
+
+@pytest.fixture
+def people(session, engine):  # type: ignore[no-untyped-def]
+    """The people of a marketplace test, each with a verified address (a test module may define its own)."""
+    from tests.marketplace.helpers import person
+
+    return {"admin": person(session, engine, "aminata@example.org", "admin"),
+            "promoter": person(session, engine, "awa@example.org", "promoter"),
+            "staff": person(session, engine, "moussa@example.org", "staff"),
+            "staff2": person(session, engine, "fatou@example.org", "staff"),
+            "member": person(session, engine, "kofi@example.org", "member")}

@@ -10,18 +10,10 @@ from sqlmodel import select
 
 from app.billing import receiving, references
 from app.models import OutboxMessage, PaymentAuditEntry, Pledge, ReceivingAccount
-from tests.marketplace.helpers import person, published
+from tests.marketplace.helpers import published
 from tests.support import csrf_from, login, post_form
 
 IBAN = "FR7630006000011234567890189"
-
-
-@pytest.fixture
-def people(session, engine):  # type: ignore[no-untyped-def]
-    return {"admin": person(session, engine, "aminata@example.org", "admin"),
-            "promoter": person(session, engine, "awa@example.org", "promoter"),
-            "staff": person(session, engine, "moussa@example.org", "staff"),
-            "member": person(session, engine, "kofi@example.org", "member")}
 
 
 def test_a_reference_has_check_digits_that_catch_every_single_typo_and_swap():

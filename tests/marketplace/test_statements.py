@@ -13,18 +13,10 @@ from app.billing import statements
 from app.errors import Conflict
 from app.marketplace import pledges
 from app.models import LineState, OutboxMessage, PaymentAuditEntry, Pledge, ReceivingAccount, StatementLine
-from tests.marketplace.helpers import person, published
+from tests.marketplace.helpers import published
 from tests.support import csrf_from, login
 
 IBAN = "FR7630006000011234567890189"
-
-
-@pytest.fixture
-def people(session, engine):  # type: ignore[no-untyped-def]
-    return {"promoter": person(session, engine, "awa@example.org", "promoter"),
-            "staff": person(session, engine, "moussa@example.org", "staff"),
-            "staff2": person(session, engine, "fatou@example.org", "staff"),
-            "member": person(session, engine, "kofi@example.org", "member")}
 
 
 @pytest.fixture
