@@ -26,10 +26,13 @@ def offer_rows(offers: list[Offer], top: Offer | None, send_currency: str, recei
     """The ``<tr>`` of every offer (and the group headings before indicative and unknown amounts)."""
     money_in, money_out, pct = money_formatter(send_currency), money_formatter(receive_currency), pct_formatter()
     receives, pay, cost_label, speed_label = _("Your family receives"), _("You pay"), _("Total cost"), _("Speed")
-    details, best_badge = escape(_("Details")), f'<span class="badge best">{escape(_("Best value"))}</span>'
-    indicative_badge = f'<span class="badge indicative">{escape(_("Indicative"))}</span>'
-    hidden = f'<small class="warn">{escape(_("rate not disclosed"))}</small>'
-    excluded = f'<small>{escape(_("excluded from averages"))}</small>'
+    # Messages stay outside f-strings: Babel's extractor skips an f-string's inner calls.
+    best_text, indicative_text = escape(_("Best value")), escape(_("Indicative"))
+    hidden_text, excluded_text = escape(_("rate not disclosed")), escape(_("excluded from averages"))
+    details, best_badge = escape(_("Details")), f'<span class="badge best">{best_text}</span>'
+    indicative_badge = f'<span class="badge indicative">{indicative_text}</span>'
+    hidden = f'<small class="warn">{hidden_text}</small>'
+    excluded = f'<small>{excluded_text}</small>'
     fee_label, in_money, observed_label = escape(_("Fee")), escape(_("Total cost in money")), escape(_("Observed"))
     plus_fee, priced_from = _("%(amount)s + %(fee)s fee"), _("priced from the quote for %(amount)s")
     credited = escape(_("Credited to the wallet"))
