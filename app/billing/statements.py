@@ -152,9 +152,10 @@ def _row(result: Parsed, number: int, cells: list[str], where: dict[str, int | N
         except BadInput as exc:
             errors.append(_("the amount “%(value)s”: %(why)s", value=raw_amount[:40], why=exc.message))
             amount = Decimal(0)
-    for key in ("reference", "payer"):
-        if len(cell(key)) > TEXT:
-            errors.append(_("the %(column)s is longer than %(n)s characters", column=key, n=TEXT))
+    if len(cell("reference")) > TEXT:
+        errors.append(_("the reference is longer than %(n)s characters", n=TEXT))
+    if len(cell("payer")) > TEXT:
+        errors.append(_("the payer is longer than %(n)s characters", n=TEXT))
     if errors:
         result.errors.append(_("Line %(line)s: %(errors)s.", line=number, errors="; ".join(errors)))
     elif booked_on is not None:

@@ -111,7 +111,7 @@ class StatementController(Controller):
                             context=payments_context(db) | {"upload_errors": errors})
         summary = statements.store(db, parsed, account, me, settings.site_url)
         db.commit()
-        flash(request, " ".join([
+        flash(request, "; ".join([
             ngettext("%(num)s new line", "%(num)s new lines", summary.new),
             ngettext("%(num)s matched and marked received", "%(num)s matched and marked received", summary.matched),
             ngettext("%(num)s already uploaded", "%(num)s already uploaded", summary.already),
