@@ -47,6 +47,16 @@ def country_currency(country: str | None) -> str | None:
     return currencies[0] if currencies else None
 
 
+# Countries whose remittances are paid out in another currency than their own (the RPW prices them so).
+PAID_OUT_IN = {"CD": "USD"}
+
+
+def payout_currency(country: str | None) -> str | None:
+    """The currency a family in `country` receives: DR Congo's transfers are paid in US dollars."""
+    code = alpha2(country)
+    return PAID_OUT_IN.get(code or "") or country_currency(code)
+
+
 def parse_corridor(text: str) -> Corridor:
     """'FR-SN' (or 'FRA-SEN', 'fr-sn'), optionally with currencies 'FR-CD:EUR-USD'; ValueError if bad.
 
@@ -62,7 +72,7 @@ def parse_corridor(text: str) -> Corridor:
         raise ValueError(f"corridor {text!r} needs two different ISO 3166 country codes")
     send, _sep, receive = currencies.upper().partition("-")
     send = send or country_currency(source) or ""
-    receive = receive or country_currency(destination) or ""
+    receive = receive or payout_currency(destination) or ""
     if not (len(send) == 3 and len(receive) == 3):
         raise ValueError(f"corridor {text!r}: say its currencies, e.g. {countries}:EUR-XOF")
     return Corridor(source, destination, send, receive)

@@ -20,7 +20,7 @@ from decimal import Decimal
 import polars as pl
 
 import providers
-from basics.corridors import alpha2, country_currency
+from basics.corridors import alpha2, country_currency, payout_currency
 from basics.vocabulary import Payin, Payout
 from scrapers.base import MONEY, RATE
 from scrapers.reference_rates import attach_mid_rates
@@ -61,7 +61,7 @@ def normalise_quotes(
     frame = frame.with_columns(
         pl.concat_str("source_alpha2", "destination_alpha2", separator="-").alias("corridor"),
         pl.coalesce("send_currency", _mapped("source_alpha2", country_currency, frame)).alias("send_currency"),
-        pl.coalesce("receive_currency", _mapped("destination_alpha2", country_currency, frame))
+        pl.coalesce("receive_currency", _mapped("destination_alpha2", payout_currency, frame))
         .alias("receive_currency"),
         pl.coalesce("period", pl.format("{}Q{}", pl.col("observed_at").dt.year(), pl.col("observed_at").dt.quarter()))
         .alias("period"),

@@ -21,7 +21,7 @@ from sqlalchemy import Engine
 
 from app.models import RunStatus
 from app.settings import Settings
-from basics.corridors import alpha2, country_currency
+from basics.corridors import alpha2, country_currency, payout_currency
 from scrapers import current_offers
 from scrapers.base import Collector, Request, UpToDate, raw_quotes
 from scrapers.collectors import COLLECTORS
@@ -155,7 +155,7 @@ def judge_quotes(source: str, raw: pl.DataFrame, engine: Engine, settings: Setti
     currencies |= {c for code in raw.get_column("source_country").drop_nulls().unique()
                    if (c := country_currency(code))}
     currencies |= {c for code in raw.get_column("destination_country").drop_nulls().unique()
-                   if (c := country_currency(code))}
+                   if (c := payout_currency(code))}
     rates = read_rates(engine, {c for c in currencies if isinstance(c, str)}, days.min(), days.max())  # type: ignore[arg-type]
     normalised = normalise_quotes(raw, source=source, rates=rates, mappings=provider_mappings(engine),
                                   disagreement=settings.margin_disagreement_points)

@@ -22,7 +22,7 @@ from app.models.alerts import AlertKind, RateAlert
 from app.models.base import aware, utcnow
 from app.reference import corridor_name
 from app.settings import Settings
-from basics.corridors import country_currency
+from basics.corridors import payout_currency
 from scrapers.hooks import Load, after_load
 
 MIN_GAP = timedelta(days=1)  # at most one mail per alert per day
@@ -81,7 +81,7 @@ def _describe(alert: RateAlert) -> str:
     if alert.kind == AlertKind.total_cost_below:
         return _("costs at most %(pct)s", pct=fmt_pct(alert.threshold))
     receive = alert.corridor.split("-")[1]
-    return _("delivers at least %(amount)s", amount=fmt_money(alert.threshold, country_currency(receive) or ""))
+    return _("delivers at least %(amount)s", amount=fmt_money(alert.threshold, payout_currency(receive) or ""))
 
 
 def confirm(session: Session, token: str) -> RateAlert:

@@ -24,7 +24,7 @@ from app.i18n import _
 from app.numbers import parse_decimal
 from app.reference import country_name
 from app.settings import Settings
-from basics.corridors import Corridor, alpha2, country_currency
+from basics.corridors import Corridor, alpha2, country_currency, payout_currency
 from basics.vocabulary import Payout
 
 MAX_AMOUNT = Decimal("1000000")
@@ -88,7 +88,7 @@ def resolve_corridor(source: str, destination: str) -> Corridor:
         raise BadInput(_("Unknown sending country: %(code)s.", code=source), field="from")
     if b is None:
         raise BadInput(_("Unknown receiving country: %(code)s.", code=destination), field="to")
-    send, receive = country_currency(a), country_currency(b)
+    send, receive = country_currency(a), payout_currency(b)
     if not send or not receive or a == b:
         raise NotFound(_("We do not compare transfers from %(a)s to %(b)s.", a=country_name(a), b=country_name(b)),
                        field="to")

@@ -41,7 +41,7 @@ from app.models.current import CurrentCorridor, CurrentOffer
 from app.page_cache import CSRF_INPUT_MARK, cached_page, is_anonymous, with_csrf
 from app.reference import corridor_name, country_name
 from app.settings import Settings
-from basics.corridors import Corridor, alpha2, country_currency
+from basics.corridors import Corridor, alpha2, country_currency, payout_currency
 from providers import UnknownProvider, get_provider
 
 DEFAULTS = {"from": "FR", "to": "SN", "amount": "200", "currency": "EUR"}
@@ -71,11 +71,11 @@ def _country_choices(session: Session, origin: str) -> tuple[list[Country], list
 
 def _currencies(form: dict[str, str]) -> tuple[str, str]:
     """The sending and receiving currencies the form's labels name ("" for a country we do not know)."""
-    def currency(code: str) -> str:
+    def currency(code: str, of: Callable[[str], str | None]) -> str:
         found = alpha2(code)
-        return (country_currency(found) or "") if found else ""
+        return (of(found) or "") if found else ""
 
-    return currency(form["from"]), currency(form["to"])
+    return currency(form["from"], country_currency), currency(form["to"], payout_currency)
 
 
 def ask_line(form: dict[str, str]) -> str:
