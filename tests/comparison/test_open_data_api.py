@@ -165,3 +165,17 @@ def test_every_demo_corridor_matches_the_world_bank_through_the_api(client, rpw_
                 assert stats[key] is None, (code, key)
                 continue
             assert abs(Decimal(stats[key]) - Decimal(str(expected[key]))) <= Decimal("0.01"), (code, key)
+
+
+def test_dr_congo_is_priced_in_us_dollars(client, engine, settings):
+    """The RPW prices Belgium -> DR Congo in dollars, as families there are paid; the IMF's CDF series ends in 2023."""
+    from scrapers.pipeline import ingest
+
+    for source, path in (("ecb_history", DATA / "fx/eurofxref-hist.csv"), ("rpw", DATA / "rpw/rpw_2025q3_wca.xlsx")):
+        assert ingest(source, path.read_bytes(), url=path.as_uri(), engine=engine, settings=settings).published > 0
+    corridors = {c["corridor"]: c for c in client.get("/api/v1/corridors").json()}
+    assert corridors["BE-CD"]["destination_currency"] == "USD"
+    offers = client.get("/api/v1/compare?from=BE&to=CD&amount=200").json()["offers"]
+    priced = [o for o in offers if o["received_amount"] is not None]
+    assert priced and all(o["rate_derived"] for o in priced)
+    assert all(Decimal("1.0") < Decimal(o["rate"]) < Decimal("1.3") for o in priced), "euros to dollars"
