@@ -78,3 +78,13 @@ def published(session: Session, settings: Settings, promoter: User, staff: User,
 
 def upload_dir(tmp_path: Path) -> Path:
     return tmp_path / "uploads"
+
+
+def programme_accounts(session: Session) -> None:
+    """The programme's euro bank account and its Orange Money wallet in Senegal (XOF)."""
+    from app.models import ReceivingAccount
+
+    session.add(ReceivingAccount(kind="bank", holder="Programme Passerelle", iban="FR7630006000011234567890189",
+                                 bic="AGRIFRPP", currency="EUR"))
+    session.add(ReceivingAccount(kind="mobile_money", holder="Passerelle Sénégal", operator="orange_money",
+                                 country="SN", number="+221770000000", currency="XOF"))

@@ -10,9 +10,9 @@ import pytest
 from sqlmodel import select
 
 from app.billing import methods
-from app.models import OutboxMessage, Pledge, ReceivingAccount
+from app.models import OutboxMessage, Pledge
 from app.settings import PROJECT_ROOT
-from tests.marketplace.helpers import person, published
+from tests.marketplace.helpers import person, programme_accounts, published
 from tests.support import login, post_form
 
 
@@ -46,10 +46,7 @@ def test_no_payment_branch_on_a_method_name_outside_the_registry():
 
 def test_a_mobile_money_pledge_shows_the_number_reference_and_amount_on_the_receipt_and_in_the_mail(
         client, session, settings, people):
-    session.add(ReceivingAccount(kind="bank", holder="Programme Passerelle", iban="FR7630006000011234567890189",
-                                 bic="AGRIFRPP", currency="EUR"))
-    session.add(ReceivingAccount(kind="mobile_money", holder="Passerelle Sénégal", operator="orange_money",
-                                 country="SN", number="+221770000000", currency="XOF"))
+    programme_accounts(session)
     session.commit()
     listing = published(session, settings, people["promoter"], people["staff"])
     login(client, "kofi@example.org")

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from app.billing import receiving, references
 from app.models import OutboxMessage, PaymentAuditEntry, Pledge, ReceivingAccount
-from tests.marketplace.helpers import published
+from tests.marketplace.helpers import programme_accounts, published
 from tests.support import csrf_from, login, post_form
 
 IBAN = "FR7630006000011234567890189"
@@ -110,9 +110,7 @@ def test_admins_add_and_stop_showing_accounts_and_the_trail_says_who(client, ses
 
 
 def test_a_euro_pledge_by_mobile_money_says_the_exact_cfa_amount_to_send(client, session, settings, people):
-    session.add(ReceivingAccount(kind="bank", holder="Programme Passerelle", iban=IBAN, bic="AGRIFRPP", currency="EUR"))
-    session.add(ReceivingAccount(kind="mobile_money", holder="Passerelle Sénégal", operator="orange_money",
-                                 country="SN", number="+221770000000", currency="XOF"))
+    programme_accounts(session)
     session.add(ReceivingAccount(kind="mobile_money", holder="Passerelle Ghana", operator="mtn_momo",
                                  country="GH", number="+233240000000", currency="GHS"))
     session.commit()
