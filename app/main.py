@@ -32,6 +32,7 @@ from app.pages import SiteController
 from app.scheduler import start_in_app, stop_in_app
 from app.sessions import SessionMiddleware
 from app.settings import PROJECT_ROOT, Settings, get_settings
+from app.skills.routes import SKILLS_API, SKILLS_HANDLERS
 from app.store import make_store
 from app.templating import template_config
 
@@ -63,9 +64,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     # The OpenAPI schema documents the JSON API alone: pages, forms, staff, admin and billing stay out of it.
     pages = Router(path="/", include_in_schema=False,
                    route_handlers=[SiteController, AccountController, ComparisonPages, AlertPages, OpenDataCSV,
-                                   StaffComparisonController, *MARKETPLACE_HANDLERS, static])
+                                   StaffComparisonController, *MARKETPLACE_HANDLERS, *SKILLS_HANDLERS, static])
     app = Litestar(
-        route_handlers=[OpenDataAPI, ProjectApiController, pages],
+        route_handlers=[OpenDataAPI, ProjectApiController, *SKILLS_API, pages],
         # The scheduler, when SCHEDULER_ENABLED (it runs jobs only under its lock); the mail courier,
         # which delivers right after a commit that queued mail, when SMTP_HOST is set.
         on_startup=[start_in_app, _start_courier],

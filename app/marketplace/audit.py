@@ -30,6 +30,11 @@ def entry_hash(entry: AuditEntry) -> str:
         # Microseconds are dropped: not every database keeps them.
         "at": created.replace(microsecond=0).isoformat(), "prev": entry.prev_hash,
     }
+    # A need's or a host's row names its subject; a listing's row keeps the shape it always had.
+    if entry.need_id is not None:
+        payload["need"] = entry.need_id
+    if entry.host_id is not None:
+        payload["host"] = entry.host_id
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -67,8 +72,10 @@ def verify(session: Session) -> list[Problem]:
     problems: list[Problem] = []
     entries: dict[int, list[AuditEntry]] = {}
     fresh = {"populate_existing": True}  # what the database holds now, not what this session remembers
-    for entry in session.exec(select(AuditEntry).order_by(col(AuditEntry.listing_id), col(AuditEntry.id))
+    for entry in session.exec(select(AuditEntry).where(col(AuditEntry.listing_id).is_not(None))
+                              .order_by(col(AuditEntry.listing_id), col(AuditEntry.id))
                               .execution_options(**fresh)):
+        assert entry.listing_id is not None
         entries.setdefault(entry.listing_id, []).append(entry)
     for listing in session.exec(select(Listing).order_by(col(Listing.id)).execution_options(**fresh)):
         assert listing.id is not None

@@ -46,8 +46,32 @@ from app.models.quotes import (
     Snapshot,
 )
 from app.models.reference import Country, Currency
+from app.models.skills import (
+    Host,
+    HostKind,
+    HostProvides,
+    HostState,
+    Mission,
+    MissionEvent,
+    MissionState,
+    Need,
+    NeedState,
+    SkillProfile,
+    WorkMode,
+)
 
 __all__ = [
+    "Host",
+    "HostKind",
+    "HostProvides",
+    "HostState",
+    "Mission",
+    "MissionEvent",
+    "MissionState",
+    "Need",
+    "NeedState",
+    "SkillProfile",
+    "WorkMode",
     "AccountKind",
     "MobileOperator",
     "ReceivingAccount",

@@ -14,6 +14,7 @@ from app.models.base import timestamp
 class Role(StrEnum):
     member = "member"
     promoter = "promoter"
+    host = "host"  # a host institution's account (app.models.skills.Host), vetted by staff
     staff = "staff"
     admin = "admin"
 

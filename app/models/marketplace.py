@@ -136,10 +136,13 @@ class ChecklistStatus(StrEnum):
 
 
 class ChecklistItem(SQLModel, table=True):
+    """One item of a vetting checklist: of a listing, or (listing_id None) of a skills need."""
+
     __tablename__ = "checklist_item"
-    __table_args__ = (UniqueConstraint("listing_id", "code"),)
+    __table_args__ = (UniqueConstraint("listing_id", "code"), UniqueConstraint("need_id", "code"))
     id: int | None = Field(default=None, primary_key=True)
-    listing_id: int = Field(foreign_key="listing.id", index=True)
+    listing_id: int | None = Field(default=None, foreign_key="listing.id", index=True)
+    need_id: int | None = Field(default=None, foreign_key="need.id", index=True)
     code: str = Field(max_length=40)
     status: str = Field(default=ChecklistStatus.pending.value, max_length=8)
     note: str = Field(default="", sa_column=Column(Text, nullable=False))
@@ -148,11 +151,16 @@ class ChecklistItem(SQLModel, table=True):
 
 
 class AuditEntry(SQLModel, table=True):
-    """Append-only: one row per state change, each hash covering the row and the previous hash."""
+    """Append-only: one row per state change, each hash covering the row and the previous hash.
+
+    One trail for everything staff vet: exactly one of listing_id, need_id, host_id is set, and each
+    subject has its own chain (its `audit_head`)."""
 
     __tablename__ = "audit_entry"
     id: int | None = Field(default=None, primary_key=True)
-    listing_id: int = Field(foreign_key="listing.id", index=True)
+    listing_id: int | None = Field(default=None, foreign_key="listing.id", index=True)
+    need_id: int | None = Field(default=None, foreign_key="need.id", index=True)
+    host_id: int | None = Field(default=None, foreign_key="host_institution.id", index=True)
     actor_id: int | None = Field(default=None, foreign_key="user.id")  # None: the scheduled campaign close
     from_state: str = Field(max_length=20)
     to_state: str = Field(max_length=20)
