@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from litestar import Request
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.models import ReferenceRate
@@ -37,11 +38,16 @@ def from_request(request: Request[Any, Any, Any]) -> str | None:
     return None
 
 
-def _per_eur(session: Session, currency: str) -> tuple[Decimal, dt.date] | None:
-    row = session.exec(select(ReferenceRate).where(ReferenceRate.currency == currency, ReferenceRate.source == "ecb",
-                                                   col(ReferenceRate.per_eur).is_not(None))
-                       .order_by(col(ReferenceRate.date).desc()).limit(1)).first()
-    return (row.per_eur, row.date) if row and row.per_eur else None
+def _latest_per_eur(session: Session, currencies: set[str]) -> dict[str, tuple[Decimal, dt.date]]:
+    """The newest ECB rate of each currency asked, in one query (its newest day among those currencies)."""
+    newest = (select(ReferenceRate.currency, func.max(ReferenceRate.date).label("day"))
+              .where(col(ReferenceRate.currency).in_(currencies), ReferenceRate.source == "ecb",
+                     col(ReferenceRate.per_eur).is_not(None))
+              .group_by(col(ReferenceRate.currency)).subquery())
+    rows = session.exec(select(ReferenceRate).join(newest, (col(ReferenceRate.currency) == newest.c.currency)
+                                                   & (col(ReferenceRate.date) == newest.c.day))
+                        .where(ReferenceRate.source == "ecb", col(ReferenceRate.per_eur).is_not(None)))
+    return {row.currency: (row.per_eur, row.date) for row in rows if row.per_eur}
 
 
 def approximate(session: Session, amount: Decimal, currency: str, target: str | None) -> Approximate | None:
@@ -49,13 +55,11 @@ def approximate(session: Session, amount: Decimal, currency: str, target: str | 
     (the same currency, a CFA franc or euro already shown exactly at the peg) or no rate is known."""
     if not target or {target, currency} <= {"EUR", *EUR_PEGS}:
         return None
-    if currency == "EUR":
-        source: tuple[Decimal, dt.date] | None = (Decimal(1), dt.date.max)
-    elif currency in EUR_PEGS:
-        source = (EUR_PEGS[currency], dt.date.max)
-    else:
-        source = _per_eur(session, currency)
-    wanted = (Decimal(1), dt.date.max) if target == "EUR" else _per_eur(session, target)
+    known: dict[str, tuple[Decimal, dt.date]] = {"EUR": (Decimal(1), dt.date.max)}
+    known.update((code, (per_eur, dt.date.max)) for code, per_eur in EUR_PEGS.items())
+    if not {currency, target} <= known.keys():
+        known.update(_latest_per_eur(session, {currency, target} - known.keys()))
+    source, wanted = known.get(currency), known.get(target)
     if source is None or wanted is None:
         return None
     converted = amount / source[0] * wanted[0]
