@@ -3,5 +3,9 @@ outside the OpenAPI schema) and the JSON API (`SKILLS_API`, in it)."""
 
 from typing import Any
 
-SKILLS_HANDLERS: list[Any] = []
-SKILLS_API: list[Any] = []
+from app.skills.api import NeedApiController
+from app.skills.mapping_pages import MappingController
+from app.skills.public_pages import SkillsController
+
+SKILLS_HANDLERS: list[Any] = [SkillsController, MappingController]
+SKILLS_API: list[Any] = [NeedApiController]

@@ -15,7 +15,8 @@ def _schema(client) -> dict:  # type: ignore[no-untyped-def]
 def test_the_schema_lists_the_json_api_and_nothing_else(client) -> None:  # type: ignore[no-untyped-def]
     paths = set(_schema(client)["paths"])
     assert paths == {"/api/v1/corridors", "/api/v1/corridors/{code}/stats", "/api/v1/corridors/{code}/history",
-                     "/api/v1/compare", "/api/v1/projects", "/api/v1/projects/{slug}"}
+                     "/api/v1/compare", "/api/v1/projects", "/api/v1/projects/{slug}",
+                     "/api/v1/needs", "/api/v1/needs/{need_id}"}
 
 
 def test_every_operation_documents_the_error_body_it_sends(client) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,34 @@
+"""Words for a need's codes (work mode, what the host provides, host kind) in the reader's language."""
+
+from __future__ import annotations
+
+from app.i18n import N_, _
+from app.models import HostKind, HostProvides, WorkMode
+
+MODES = {WorkMode.remote.value: N_("Remote"), WorkMode.on_site.value: N_("On site"),
+         WorkMode.either.value: N_("Remote or on site")}
+PROVIDES = {HostProvides.lodging.value: N_("Lodging"), HostProvides.transport.value: N_("Travel"),
+            HostProvides.meals.value: N_("Meals"), HostProvides.local_transport.value: N_("Local transport"),
+            HostProvides.stipend.value: N_("A stipend")}
+HOST_KINDS = {HostKind.hospital.value: N_("Hospital"), HostKind.health_centre.value: N_("Health centre"),
+              HostKind.university.value: N_("University"), HostKind.school.value: N_("School"),
+              HostKind.cooperative.value: N_("Cooperative"), HostKind.ministry.value: N_("Ministry service"),
+              HostKind.municipality.value: N_("Municipality"), HostKind.association.value: N_("Association"),
+              HostKind.company.value: N_("Company"), HostKind.other.value: N_("Other institution")}
+
+
+def mode_word(code: str) -> str:
+    return _(MODES[code]) if code in MODES else code
+
+
+def provides_words(codes: str) -> list[str]:
+    return [_(PROVIDES[c]) if c in PROVIDES else c for c in codes.split()]
+
+
+def host_kind_word(code: str) -> str:
+    return _(HOST_KINDS[code]) if code in HOST_KINDS else code
+
+
+def occupation_label(code: str) -> str:
+    """The ISCO-08 group's name in the reader's language (until the ISCO data lands: the code itself)."""
+    return code
