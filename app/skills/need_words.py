@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from app.i18n import N_, _
+from app.i18n import N_, _, current_locale
 from app.models import HostKind, HostProvides, WorkMode
+from basics import languages, occupations
 
 MODES = {WorkMode.remote.value: N_("Remote"), WorkMode.on_site.value: N_("On site"),
          WorkMode.either.value: N_("Remote or on site")}
@@ -30,5 +31,10 @@ def host_kind_word(code: str) -> str:
 
 
 def occupation_label(code: str) -> str:
-    """The ISCO-08 group's name in the reader's language (until the ISCO data lands: the code itself)."""
-    return code
+    """The ISCO-08 (CITP-08) group's label in the reader's language; the code itself when unknown."""
+    return occupations.label(code, current_locale.get())
+
+
+def language_names(codes: str) -> list[str]:
+    """ISO 639-1 codes ("fr wo") -> names in the reader's language."""
+    return [languages.name(code, current_locale.get()) for code in codes.split()]

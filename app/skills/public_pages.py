@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import anyio.to_thread
+from babel.dates import format_date
 from jinja2 import Environment
 from litestar import Controller, Litestar, MediaType, Request, Response, get
 from litestar.response import Template
@@ -21,7 +22,7 @@ from app.marketplace.web import is_htmx, page
 from app.models import Host, Listing, Need, Sector, User
 from app.page_cache import cached_page, environment, is_anonymous
 from app.skills import browse
-from app.skills.need_words import host_kind_word, mode_word, occupation_label, provides_words
+from app.skills.need_words import host_kind_word, language_names, mode_word, occupation_label, provides_words
 
 
 class NeedCache(VersionedCache):
@@ -122,5 +123,12 @@ class SkillsController(Controller):
         return page("skills_need", need=need, host=host, listing=listing, poster=posters(db, [need]).get(need_id),
                     occupation=occupation_label(need.occupation), mode=mode_word(need.mode),
                     provides=provides_words(need.provides), skills=[s for s in need.skills.splitlines() if s],
-                    languages=need.languages.split(), host_kind=host_kind_word(host.kind) if host else "",
-                    viewer=user)
+                    languages=language_names(need.languages), host_kind=host_kind_word(host.kind) if host else "",
+                    period=period_words(need), viewer=user)
+
+
+def period_words(need: Need) -> str:
+    """'1 février 2027 – 21 février 2027', in the reader's language; one end may be open."""
+    locale = current_locale.get()
+    ends = [format_date(d, "d MMMM y", locale=locale) if d else "…" for d in (need.starts_on, need.ends_on)]
+    return " – ".join(ends)

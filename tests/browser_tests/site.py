@@ -73,6 +73,13 @@ PAGES = [
     SitePage("my-listing-refused", "/my/listings/new", who="promoter", status=400,
              fill=(("input[name=title]", "x"), ("input[name=goal]", "-5"))),
     SitePage("staff-payments", "/staff/payments", who="staff"),
+    SitePage("skills", "/skills"),
+    SitePage("skills-filtered", "/skills?country=SN&occupation=2&remote=1"),
+    SitePage("skills-need", "/skills/needs/{need}"),
+    SitePage("skills-need-signed-in", "/skills/needs/{need}", who="member"),
+    SitePage("skills-need-missing", "/skills/needs/999999", status=404),
+    SitePage("staff-skills-mapping", "/staff/skills/mapping", who="staff"),
+    SitePage("staff-skills-mapping-filtered", "/staff/skills/mapping?origin=SN&group=2", who="staff"),
     SitePage("admin-accounts", "/admin/accounts", who="admin"),
     SitePage("admin-accounts-refused", "/admin/accounts", who="admin", status=400,
              submit="#add-bank button[type=submit]",
@@ -114,4 +121,24 @@ def build(engine: Engine, settings: Settings) -> dict[str, str]:
                                   fingerprint="site", reason="bad_check_digits"))
         session.commit()
         own = draft(session, settings, promoter)
-        return {"slug": listing.slug, "pledge": str(pledge.id), "listing": str(own.id)}
+        need = _skills(session)
+        return {"slug": listing.slug, "pledge": str(pledge.id), "listing": str(own.id), "need": str(need)}
+
+
+def _skills(session: Session) -> int:
+    """A published need of a vetted hospital, and enough skill profiles for the mapping to show cells."""
+    from tests.skills.public_data import host, need, profile
+
+    kaolack = host(session)
+    found = need(session, kaolack)
+    need(session, host(session, name="Coopérative des pêcheurs de Limbé", country="CM", town="Limbé",
+                       kind="cooperative"), title="Comptable pour cinq jours à distance", occupation="2411",
+         sector="fisheries", mode="remote", days=5)
+    for (origin, residence, occupation), n in {("SN", "FR", "2212"): 7, ("SN", "FR", "3221"): 2,
+                                               ("ML", "IT", "2221"): 6, ("CM", "BE", "2411"): 5,
+                                               ("CI", "FR", "7411"): 8, ("SN", "IT", "2212"): 3}.items():
+        for _i in range(n):
+            profile(session, origin, residence, occupation)
+    session.commit()
+    assert found.id is not None
+    return found.id

@@ -46,6 +46,7 @@ def test_only_published_needs_newest_first(client, needs):
     assert _titles(r.text) == list(TITLES[:4])
     assert "4 besoins trouvés" in r.text  # French by default
     assert "Coopérative des pêcheurs de Limbé" in r.text and "Dr Awa Ndiaye" not in r.text
+    assert "2212 Médecins spécialistes" in r.text  # CITP-08 labels in French
 
 
 def test_each_filter_narrows_the_list(client, needs):
@@ -111,6 +112,8 @@ def test_a_need_page_is_public_only_when_published(client, needs):
     assert "Anesthésiste pour trois semaines" in page.text and "Hôpital régional de Kaolack" in page.text
     assert "Former l&#39;équipe du bloc." in page.text and "anesthésie" in page.text
     assert "Lodging" in page.text and "On site" in page.text
+    assert "Specialist medical practitioners" in page.text and "French, Wolof" in page.text
+    assert "1 February 2027" in page.text
     assert "+221 77" not in page.text and "Dr Awa Ndiaye" not in page.text
     for hidden in ("draft", "submitted", "closed"):
         r = client.get(f"/skills/needs/{needs[hidden].id}")
