@@ -39,8 +39,12 @@ TEXT_LIMITS: dict[str, int] = {
     **dict.fromkeys(("country", "source_country", "destination_country", "from", "to", "currency",
                      "send_currency", "receive_currency"), 3),
     "q": 100, "key": 100,
+    # a member's skill profile (skills tags are skill_1, skill_2...: see PREFIXES)
+    "job_title": 120, "qualifications": 2_000, "occupation": 4, "origin_country": 2, "residence_country": 2,
+    "mode": 16, "days_per_year": MAX_TEXT, "add_language": 3, "paused": 3, "find": 100, "action": 16,
+    "profile_id": MAX_TEXT,
 }
-PREFIXES: dict[str, int] = {"note_": TEXT_LIMITS["note"], "status_": 20}
+PREFIXES: dict[str, int] = {"note_": TEXT_LIMITS["note"], "status_": 20, "skill_": 40, "lang_": 3}
 
 
 def text_limit(name: str) -> int:

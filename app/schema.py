@@ -8,6 +8,16 @@ from sqlalchemy import Engine
 
 from app.settings import PROJECT_ROOT, get_settings
 
+# Objects the database keeps beside the models, written with raw SQL by their own migration: the full-text index
+# of skill profiles (profiles_01: an FTS5 virtual table and its shadow tables on SQLite, a tsvector table on
+# PostgreSQL). Autogenerate and the models-match-migrations test leave them out.
+UNMODELLED_PREFIXES = ("skill_profile_fts",)
+
+
+def modelled(name: str | None, type_: str, parent_names: object = None) -> bool:
+    """Alembic's `include_name` hook: False for the objects above, so they are never compared or dropped."""
+    return not (name or "").startswith(UNMODELLED_PREFIXES)
+
 
 def alembic_config(url: str | None = None) -> Config:
     config = Config(str(PROJECT_ROOT / "alembic.ini"))

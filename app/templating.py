@@ -22,6 +22,7 @@ from app.marketplace.format import FILTERS as FAST_FORMATS
 from app.marketplace.labels import LABEL_FILTERS
 from app.reference import corridor_name, country_name
 from app.settings import PROJECT_ROOT
+from app.skills.occupations import FILTERS as SKILLS_FILTERS
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
 
@@ -58,6 +59,7 @@ def make_environment(template_dir: Path = TEMPLATE_DIR) -> Environment:
     env.globals.update(LABELS, payment_method=methods.get)
     env.filters.update(LABEL_FILTERS)  # marketplace codes -> translated words
     env.filters.update(FAST_FORMATS)  # the same output as money/pct, for long lists
+    env.filters.update(SKILLS_FILTERS)  # ISCO-08 groups, languages, ways of working -> words
     env.globals.update(part=memoised_parts(env), offer_rows=offer_rows)
     return env
 

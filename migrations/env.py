@@ -7,6 +7,7 @@ from sqlmodel import SQLModel
 
 import app.models  # noqa: F401 - registers every table on SQLModel.metadata
 from app.db import make_engine
+from app.schema import modelled
 from app.settings import get_settings
 
 config = context.config
@@ -19,7 +20,7 @@ def _url() -> str:
 
 def run_migrations_offline() -> None:
     context.configure(url=_url(), target_metadata=target_metadata, literal_binds=True,
-                      render_as_batch=True)
+                      render_as_batch=True, include_name=modelled)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -35,7 +36,8 @@ def run_migrations_online() -> None:
             # during the migration, outside its transaction, and checked once it is done).
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
             connection.commit()  # end SQLAlchemy's autobegun transaction, so the migration's own one commits
-        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=sqlite)
+        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=sqlite,
+                          include_name=modelled)
         with context.begin_transaction():
             context.run_migrations()
         if sqlite:

@@ -127,6 +127,8 @@ class SkillProfile(SQLModel, table=True):
     __tablename__ = "skill_profile"
     __table_args__ = (
         Index("ix_skill_profile_origin_residence", "origin_country", "residence_country"),
+        # matching reads one ISCO tier of active profiles at a time (migration profiles_01)
+        Index("ix_skill_profile_active_occupation", "active", "occupation"),
     )
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id", unique=True)

@@ -5,7 +5,8 @@ from typing import Any
 
 from app.skills.api import NeedApiController
 from app.skills.mapping_pages import MappingController
+from app.skills.profile_pages import ProfileController, StaffProfileController
 from app.skills.public_pages import SkillsController
 
-SKILLS_HANDLERS: list[Any] = [SkillsController, MappingController]
+SKILLS_HANDLERS: list[Any] = [SkillsController, MappingController, ProfileController, StaffProfileController]
 SKILLS_API: list[Any] = [NeedApiController]

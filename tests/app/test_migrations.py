@@ -13,7 +13,7 @@ from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
 from app.db import make_engine
-from app.schema import alembic_config, downgrade, upgrade
+from app.schema import alembic_config, downgrade, modelled, upgrade
 from tests.support import postgres_schema_url
 
 BACKENDS = ["sqlite"] + (["postgres"] if os.environ.get("TEST_POSTGRES_URL") else [])
@@ -57,7 +57,8 @@ def test_migrations_match_the_models(empty_url):
     upgrade(empty_url)
     engine = make_engine(empty_url)
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False}),
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False,
+                                                                  "include_name": modelled}),
                                 SQLModel.metadata)
     engine.dispose()
     assert diff == [], f"models and migrations differ: {diff}"

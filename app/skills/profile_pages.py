@@ -1,0 +1,111 @@
+"""The member's skill profile at /my/skills (private: the member and staff see it), and the staff's views:
+the profiles matching a need (/staff/needs/{id}/matches) and one profile (/staff/profiles/{id})."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from litestar import Controller, MediaType, Request, get, post
+from litestar.response import Redirect, Template
+from sqlmodel import Session, col, select
+
+from app.accounts.guards import requires_role, staff_only
+from app.errors import BadInput, FormError, NotFound
+from app.flash import flash
+from app.i18n import _
+from app.marketplace.web import Form, is_htmx, page, signed_in
+from app.models import Mission, Need, Role, SkillProfile, User
+from app.numbers import parse_page
+from app.skills import matching, profiles
+
+# Host accounts are institutions: they post needs, they have no skill profile.
+member_only = requires_role(Role.member, Role.promoter, Role.staff)
+INVITE_PATH = "/staff/needs/{}/invite"
+
+
+def _form_page(form: dict[str, Any], profile: SkillProfile | None, find: str = "", errors: dict[str, str] | None = None,
+               status: int = 200) -> Template:
+    return page("my_skills", status=status, form=form, errors=errors or {}, profile=profile,
+                blank_skills=profiles.BLANK_SKILL_FIELDS, **profiles.choices(find))
+
+
+class ProfileController(Controller):
+    path = "/my/skills"
+    guards = [member_only]
+
+    @get("/", sync_to_thread=True)
+    def show(self, db: Session, user: User | None) -> Template:
+        profile = profiles.of_member(db, signed_in(user))
+        return _form_page(profiles.form_values(profile), profile)
+
+    @post("/", sync_to_thread=True)
+    def save(self, request: Request[Any, Any, Any], data: Form, db: Session, user: User | None) -> Template | Redirect:
+        me = signed_in(user)
+        profile = profiles.of_member(db, me)
+        action = data.get("action", "save")
+        if action in ("find", "more"):
+            # Without JavaScript, narrowing the occupations or adding tag fields is a round trip that keeps
+            # everything typed; nothing is saved.
+            values = profiles.posted_values(data)
+            if action == "more":
+                values["extra_skills"] = profiles.BLANK_SKILL_FIELDS
+            return _form_page(values, profile, find=data.get("find", ""))
+        form = profiles.read_form(data)
+        if form.errors:
+            raise FormError("my_skills", form.errors, form=profiles.posted_values(data),
+                            context={"profile": profile, "blank_skills": profiles.BLANK_SKILL_FIELDS,
+                                     **profiles.choices(data.get("find", ""))})
+        assert me.id is not None
+        new = profile is None
+        profiles.apply_form(db, profile or SkillProfile(user_id=me.id, occupation="", origin_country="",
+                                                        residence_country=""), form)
+        db.commit()
+        if new:
+            flash(request, _("Your skill profile is saved. Only programme staff can see it."), "success")
+        elif not form.values["active"]:
+            flash(request, _("Your profile is saved and paused: staff will not propose you for needs."), "success")
+        else:
+            flash(request, _("Your skill profile is saved."), "success")
+        return Redirect("/my/skills")
+
+
+def _route_exists(request: Request[Any, Any, Any], pattern: str) -> bool:
+    """Whether the app serves a path of this shape (path parameters compared as placeholders)."""
+    shape = re.sub(r"\{[^}]*\}", "{}", pattern)
+    return any(re.sub(r"\{[^}]*\}", "{}", route.path) == shape for route in request.app.routes)
+
+
+def _need(db: Session, need_id: int) -> Need:
+    need = db.get(Need, need_id)
+    if need is None:
+        raise NotFound(_("No such need."))
+    return need
+
+
+class StaffProfileController(Controller):
+    path = "/staff"
+    guards = [staff_only]
+
+    @get("/needs/{need_id:int}/matches", sync_to_thread=True)
+    def matches(self, request: Request[Any, Any, Any], need_id: int, db: Session) -> Template:
+        need = _need(db, need_id)
+        query = (request.query_params.get("q") or "").strip()[:100]
+        try:
+            number = parse_page(request.query_params.get("page"))
+        except BadInput:  # a hand-edited page number shows the first page
+            number = 1
+        found = matching.matches(db, need, query, number)
+        context: dict[str, Any] = {"need": need, "q": query, "result": found,
+                                   "can_invite": _route_exists(request, INVITE_PATH.format("{x}"))}
+        if is_htmx(request) and request.headers.get("hx-target") == "matches":
+            return Template("partials/_matches.html", context=context, media_type=MediaType.HTML)
+        return page("staff_matches", **context)
+
+    @get("/profiles/{profile_id:int}", sync_to_thread=True)
+    def profile(self, profile_id: int, db: Session) -> Template:
+        profile = profiles.for_staff(db, profile_id)
+        member = db.get(User, profile.user_id)
+        missions = db.exec(select(Mission, Need).join(Need, col(Need.id) == Mission.need_id)
+                           .where(Mission.profile_id == profile.id).order_by(col(Mission.id).desc())).all()
+        return page("staff_profile", profile=profile, member=member, missions=missions)
