@@ -136,7 +136,8 @@ def _skills(session: Session) -> int:
          sector="fisheries", mode="remote", days=5)
     for (origin, residence, occupation), n in {("SN", "FR", "2212"): 7, ("SN", "FR", "3221"): 2,
                                                ("ML", "IT", "2221"): 6, ("CM", "BE", "2411"): 5,
-                                               ("CI", "FR", "7411"): 8, ("SN", "IT", "2212"): 3}.items():
+                                               ("CI", "FR", "7411"): 8, ("SN", "IT", "2212"): 3,
+                                               ("CF", "CD", "2211"): 5}.items():  # long names: two lines
         for _i in range(n):
             profile(session, origin, residence, occupation)
     session.commit()
