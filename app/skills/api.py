@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from app.errors import NotFound
 from app.i18n import _
-from app.models import Host, Listing, Need, Sector
+from app.models import Host, Need, Sector
 from app.numbers import MAX_ID, MAX_PAGE
 from app.open_data import answers, aware, check, check_choice, one_of, pattern
 from app.skills import browse
@@ -70,21 +70,23 @@ class NeedPage:
     pages: int
 
 
-def _organisation(db: Session, need: Need) -> Organisation | None:
-    if need.host_id and (host := db.get(Host, need.host_id)):
-        return Organisation("host", host.name, host.country, host.town, f"/skills/hosts/{host.id}")
-    if need.listing_id and (listing := db.get(Listing, need.listing_id)):
-        return Organisation("project", listing.org_name or listing.title, listing.country, listing.town,
-                            f"/projects/{listing.slug}")
-    return None
+def organisations(db: Session, needs: list[Need]) -> dict[int, Organisation]:
+    found: dict[int, Organisation] = {}
+    for need_id, owner in browse.wanted_by(db, needs).items():
+        if isinstance(owner, Host):
+            found[need_id] = Organisation("host", owner.name, owner.country, owner.town, f"/skills/hosts/{owner.id}")
+        else:
+            found[need_id] = Organisation("project", owner.org_name or owner.title, owner.country, owner.town,
+                                          f"/projects/{owner.slug}")
+    return found
 
 
-def _summary_fields(db: Session, need: Need) -> dict[str, object]:
+def _summary_fields(need: Need, organisation: Organisation | None) -> dict[str, object]:
     return {"id": need.id, "title": need.title, "occupation": need.occupation,
             "skills": [s for s in need.skills.splitlines() if s.strip()], "languages": need.languages.split(),
             "country": need.country, "town": need.town, "sector": need.sector, "mode": need.mode,
             "days_wanted": need.days_wanted, "days_given": need.days_given, "starts_on": need.starts_on,
-            "ends_on": need.ends_on, "provides": need.provides.split(), "organisation": _organisation(db, need),
+            "ends_on": need.ends_on, "provides": need.provides.split(), "organisation": organisation,
             "published_at": aware(need.published_at), "url": f"/skills/needs/{need.id}"}
 
 
@@ -111,7 +113,8 @@ class NeedApiController(Controller):
                   "remote": "1" if remote == "true" else "", "page": str(page)}
         query = browse.NeedQuery.from_params({k: v for k, v in params.items() if v is not None})
         result = browse.browse(db, query)
-        return NeedPage([NeedSummary(**_summary_fields(db, n)) for n in result.items],  # type: ignore[arg-type]
+        found = organisations(db, result.items)
+        return NeedPage([NeedSummary(**_summary_fields(n, found.get(n.id or 0))) for n in result.items],  # type: ignore[arg-type]
                         result.total, result.page, result.pages)
 
     @get("/{need_id:int}", sync_to_thread=True, summary="One published need", responses=answers(400, 404))
@@ -120,4 +123,5 @@ class NeedApiController(Controller):
         need = browse.published_need(db, need_id)
         if need is None:
             raise NotFound(_("We could not find this need: it may have been filled or closed."))
-        return NeedDetail(**_summary_fields(db, need), description=need.description)  # type: ignore[arg-type]
+        fields = _summary_fields(need, organisations(db, [need]).get(need_id))
+        return NeedDetail(**fields, description=need.description)  # type: ignore[arg-type]

@@ -14,7 +14,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.errors import BadInput
-from app.models import Need, NeedState, Sector, WorkMode
+from app.models import Host, Listing, Need, NeedState, Sector, WorkMode
 from app.numbers import parse_page
 
 PAGE_SIZE = 12
@@ -107,3 +107,18 @@ def unit_groups_wanted(session: Session) -> list[str]:
     """The unit groups of the published needs, for the occupation chooser."""
     return list(session.exec(select(Need.occupation).where(Need.state == PUBLISHED).distinct()
                              .order_by(Need.occupation)).all())
+
+
+def wanted_by(session: Session, needs: list[Need]) -> dict[int, Host | Listing]:
+    """Need id -> the host institution or the project that wants it, in two queries for a whole page."""
+    host_ids = {n.host_id for n in needs if n.host_id}
+    listing_ids = {n.listing_id for n in needs if n.listing_id and not n.host_id}
+    hosts = {h.id: h for h in session.exec(select(Host).where(col(Host.id).in_(host_ids)))} if host_ids else {}
+    projects = {x.id: x for x in session.exec(select(Listing).where(col(Listing.id).in_(listing_ids)))} \
+        if listing_ids else {}
+    found: dict[int, Host | Listing] = {}
+    for need in needs:
+        owner = hosts.get(need.host_id) if need.host_id else projects.get(need.listing_id or 0)
+        if need.id is not None and owner is not None:
+            found[need.id] = owner
+    return found

@@ -12,7 +12,7 @@ from litestar import Controller, Litestar, MediaType, Request, Response, get
 from litestar.response import Template
 from markupsafe import Markup
 from sqlalchemy import Engine, func
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from app.cache import VersionedCache
 from app.errors import NotFound
@@ -51,19 +51,12 @@ class Poster:
 
 
 def posters(db: Session, needs: list[Need]) -> dict[int, Poster]:
-    """Need id -> its host institution or project, in two queries for a whole page."""
-    host_ids = {n.host_id for n in needs if n.host_id}
-    listing_ids = {n.listing_id for n in needs if n.listing_id and not n.host_id}
-    hosts = {h.id: h for h in db.exec(select(Host).where(col(Host.id).in_(host_ids)))} if host_ids else {}
-    projects = {x.id: x for x in db.exec(select(Listing).where(col(Listing.id).in_(listing_ids)))} \
-        if listing_ids else {}
     found: dict[int, Poster] = {}
-    for need in needs:
-        assert need.id is not None
-        if need.host_id and (host := hosts.get(need.host_id)):
-            found[need.id] = Poster(host.name, host_kind_word(host.kind), f"/skills/hosts/{host.id}")
-        elif need.listing_id and (listing := projects.get(need.listing_id)):
-            found[need.id] = Poster(listing.org_name or listing.title, _("Project"), f"/projects/{listing.slug}")
+    for need_id, owner in browse.wanted_by(db, needs).items():
+        if isinstance(owner, Host):
+            found[need_id] = Poster(owner.name, host_kind_word(owner.kind), f"/skills/hosts/{owner.id}")
+        else:
+            found[need_id] = Poster(owner.org_name or owner.title, _("Project"), f"/projects/{owner.slug}")
     return found
 
 
