@@ -122,7 +122,8 @@ def test_page_fits_the_screen_and_axe_finds_nothing(visit, entry, locale, viewpo
 
 @pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize("chart", [SitePage("corridor", "/corridors/FR-SN?providers=true"),
-                                   SitePage("mapping", "/staff/skills/mapping", who="staff")], ids=["history", "mapping"])
+                                   SitePage("mapping", "/staff/skills/mapping", who="staff")],
+                         ids=["history", "mapping"])
 def test_chart_labels_inside_and_readable_on_a_phone(visit, locale, chart):  # type: ignore[no-untyped-def]
     """In the browser's own layout: every text of the history chart (and the diaspora mapping's bars) lies
     inside the SVG's box and is at least 12 CSS px high on a 360 px phone."""
