@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import anyio.to_thread
 from jinja2 import Environment
+from jinja2.filters import do_urlencode
 from litestar import Controller, MediaType, Request, Response, get
 from litestar.params import Parameter
 from litestar.response import Template
@@ -34,17 +35,23 @@ from app.comparison.offers import (
 )
 from app.comparison.prepared import Prepared, prepare
 from app.comparison.ranking import ALIASES, DEFAULT_SORT
+from app.compressed import Layout, respond
 from app.errors import DomainError, NotFound
 from app.i18n import _, current_locale, fmt_money, ngettext
 from app.models import Country
 from app.models.current import CurrentCorridor, CurrentOffer
-from app.page_cache import CSRF_INPUT_MARK, cached_page, is_anonymous, with_csrf
+from app.page_cache import CSRF_INPUT_MARK, CSRF_MARK, csrf_text, is_anonymous, page_layout, serve_layout, with_csrf
 from app.reference import corridor_name, country_name
 from app.settings import Settings
 from basics.corridors import Corridor, alpha2, country_currency, payout_currency
 from providers import UnknownProvider, get_provider
 
 DEFAULTS = {"from": "FR", "to": "SN", "amount": "200", "currency": "EUR"}
+# The compare page of an anonymous visitor is cut where a new amount changes it (its shell, rendered once per
+# language, corridor and options): the amount typed, the form's one-line summary, the results, their live
+# summary, the language links' return address, and the CSRF token.
+SHELL_MARKS = {"csrf": CSRF_MARK, "amount": "\x00amount\x00", "ask": "\x00ask\x00", "summary": "\x00summary\x00",
+               "results": "\x00results\x00", "next": str(do_urlencode("\x00next\x00"))}
 # Errors about a parameter with no visible field of its own are shown beside the field that sets it.
 FIELD_OF = {"currency": "amount"}
 
@@ -143,11 +150,11 @@ def build_results(engine: Engine, settings: Settings, form: dict[str, str],
 
 
 def render_form(form: dict[str, str], error_field: str | None, env: Environment, searched: bool,
-                countries: tuple[list[Country], list[Country]]) -> str:
+                countries: tuple[list[Country], list[Country]], ask: str | None = None) -> str:
     senders, receivers = countries
     return env.get_template("partials/_compare_form.html").render(
         form=form, payouts=PAYOUTS, sorts=SORTS, senders=senders, receivers=receivers, error_field=error_field,
-        currencies=_currencies(form), ask_line=ask_line(form), searched=searched)
+        currencies=_currencies(form), ask_line=ask_line(form) if ask is None else ask, searched=searched)
 
 
 def build_form(engine: Engine, form: dict[str, str], error_field: str | None, env: Environment,
@@ -198,6 +205,37 @@ async def cached_form(cache: ComparisonCache, form: dict[str, str], error_field:
     return cache.put(key, render_form(form, error_field, env, searched, countries), generation)
 
 
+async def compare_shell(cache: ComparisonCache, request: Request[Any, Any, Any], form: dict[str, str],
+                        error_field: str | None, env: Environment, searched: bool) -> Layout:
+    """The anonymous compare page for ``form`` whatever its amount, cut at ``SHELL_MARKS`` (once per data version,
+    language, corridor, options and error field)."""
+    key = ("shell", current_locale.get(), error_field, searched, *(v for k, v in form.items() if k != "amount"))
+    found: Layout | None = cache.get(key)
+    if found is None:
+        generation = cache.generation
+        marks = SHELL_MARKS
+        countries = await cached_countries(cache, form["from"])
+        form_html = render_form({**form, "amount": marks["amount"]}, error_field, env, searched, countries,
+                                ask=marks["ask"])
+        html = env.get_template("pages/compare.html").render(
+            request=request, csrf_token=lambda: CSRF_MARK, csrf_input=CSRF_INPUT_MARK, searched=searched,
+            form_html=Markup(form_html), results_html=Markup(marks["results"]),  # noqa: S704 - marks, escaped
+            summary=marks["summary"], lang_next="\x00next\x00")
+        found = cache.put(key, Layout(html, marks), generation)
+    return found
+
+
+def here(request: Request[Any, Any, Any]) -> str:
+    """The address the language links return to (base.html's own when it has no ``lang_next``)."""
+    query = request.url.query
+    return request.url.path + (f"?{query}" if query else "")
+
+
+def _markless(form: dict[str, str]) -> bool:
+    """No value of ``form`` could be mistaken for a mark of the shell."""
+    return not any("\x00" in v or "%00" in v for v in form.values())
+
+
 def form_updates(engine: Engine, form: dict[str, str], shown: dict[str, str], env: Environment) -> str:
     """After an htmx search, the parts of the form that depend on the corridor, swapped out of band: the
     destinations when the origin changed, the amount's currencies when the corridor changed."""
@@ -224,7 +262,7 @@ class ComparisonPages(Controller):
                            source: Annotated[str | None, Parameter(query="from")] = None,
                            to: str | None = None, amount: str | None = None, currency: str | None = None,
                            payout: str | None = None, payin: str | None = None, sort: str = DEFAULT_SORT,
-                           mode: str | None = None, receive: str | None = None) -> Template | Response[str]:
+                           mode: str | None = None, receive: str | None = None) -> Template | Response[Any]:
         # "?receive=100000" and the form's "?mode=receive&amount=100000" ask the same question
         asks_receive = bool(receive) or mode == Mode.receive
         form = {"from": (source or DEFAULTS["from"]).upper(), "to": (to or DEFAULTS["to"]).upper(),
@@ -234,7 +272,19 @@ class ComparisonPages(Controller):
         cache: ComparisonCache = request.app.state.comparison_cache
         await cache.check()
         env: Environment = request.app.template_engine.engine  # type: ignore[union-attr]
-        key = ("results", current_locale.get(), *form.values())
+        hx = bool(request.headers.get("hx-request"))
+        anonymous = not hx and is_anonymous(request) and _markless(form)
+        page_key = ("page", current_locale.get(), request.url.query)
+        if anonymous:  # the page as it was last asked, the visitor's own token spliced in
+            page: tuple[Layout, int] | tuple[Layout, int, dict[str, str]] | None = cache.get(page_key)
+            if page is not None and len(page) == 2:
+                return serve_layout(request, page[0], page[1])
+            if page is not None:  # asked twice: worth keeping whole, compressed once
+                shell, status, values = page
+                layout = page_layout(shell.text(values))
+                cache.put(page_key, (layout, status))
+                return serve_layout(request, layout, status)
+        generation = cache.generation
         html, status, error_field, summary = await cached_results(cache, settings, form, env)
         if request.headers.get("hx-request") and request.headers.get("hx-target") == "results":
             # The summary's live region stays in the page; only its text changes (innerHTML keeps the node).
@@ -245,12 +295,19 @@ class ComparisonPages(Controller):
             return Response(with_csrf(request, html) + oob + updates, media_type=MediaType.HTML)
         # After a search (any question in the address) the form folds on a phone, so the answer comes first.
         searched = any(v for v in (source, to, amount, receive))
+        if anonymous:  # the shell of the corridor and options, this amount's parts spliced in
+            shell = await compare_shell(cache, request, form, error_field, env, searched)
+            values = {"amount": str(escape(form["amount"])), "ask": str(escape(ask_line(form))),
+                      "summary": str(escape(summary)), "results": html, "next": str(do_urlencode(here(request)))}
+            cache.put(page_key, (shell, status, values), generation)
+            own = {name: value.encode() for name, value in values.items()}
+            own["results"] = with_csrf(request, html).encode()
+            own["csrf"] = csrf_text(request).encode()
+            return respond(request, shell.fill(own), MediaType.HTML, status)
         form_html = await cached_form(cache, form, error_field, env, searched)
         # Both fragments come from autoescaping templates.
         context = {"form_html": Markup(form_html), "results_html": Markup(html), "summary": summary,  # noqa: S704
                    "searched": searched}
-        if is_anonymous(request):
-            return cached_page(request, cache, ("page", searched, *key), "pages/compare.html", context, status)
         return Template("pages/compare.html", status_code=status, context={
             **context, "results_html": Markup(with_csrf(request, html))})  # noqa: S704
 

@@ -85,7 +85,7 @@ def project_context(db: Session, listing: Listing, user: User | None, settings: 
 
 class ProjectController(Controller):
     @get("/projects")
-    async def browse(self, request: Request[Any, Any, Any], user: User | None) -> Template | Response[str]:
+    async def browse(self, request: Request[Any, Any, Any], user: User | None) -> Template | Response[Any]:
         """Async on purpose: a page served from the cache costs no thread hop; only misses go to a thread."""
         query = search.BrowseQuery.from_params(dict(request.query_params))
         cache = project_cache(request.app)
