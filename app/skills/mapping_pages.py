@@ -15,7 +15,7 @@ from app.marketplace.web import page
 from app.reference import country_name
 from app.skills import mapping
 from app.skills.mapping_chart import bar_chart
-from app.skills.need_words import occupation_label
+from app.skills.occupations import occupation as occupation_label
 
 
 def mapping_csv(view: mapping.Mapping) -> str:

@@ -1,13 +1,11 @@
-"""Words for a need's codes (work mode, what the host provides, host kind) in the reader's language."""
+"""Words for a need's codes in the reader's language: what the host provides, the kind of host (the ISCO-08
+groups, languages and ways of working are in app.skills.occupations)."""
 
 from __future__ import annotations
 
-from app.i18n import N_, _, current_locale
-from app.models import HostKind, HostProvides, WorkMode
-from basics import languages, occupations
+from app.i18n import N_, _
+from app.models import HostKind, HostProvides
 
-MODES = {WorkMode.remote.value: N_("Remote"), WorkMode.on_site.value: N_("On site"),
-         WorkMode.either.value: N_("Remote or on site")}
 PROVIDES = {HostProvides.lodging.value: N_("Lodging"), HostProvides.transport.value: N_("Travel"),
             HostProvides.meals.value: N_("Meals"), HostProvides.local_transport.value: N_("Local transport"),
             HostProvides.stipend.value: N_("A stipend")}
@@ -18,10 +16,6 @@ HOST_KINDS = {HostKind.hospital.value: N_("Hospital"), HostKind.health_centre.va
               HostKind.company.value: N_("Company"), HostKind.other.value: N_("Other institution")}
 
 
-def mode_word(code: str) -> str:
-    return _(MODES[code]) if code in MODES else code
-
-
 def provides_words(codes: str) -> list[str]:
     return [_(PROVIDES[c]) if c in PROVIDES else c for c in codes.split()]
 
@@ -29,12 +23,3 @@ def provides_words(codes: str) -> list[str]:
 def host_kind_word(code: str) -> str:
     return _(HOST_KINDS[code]) if code in HOST_KINDS else code
 
-
-def occupation_label(code: str) -> str:
-    """The ISCO-08 (CITP-08) group's label in the reader's language; the code itself when unknown."""
-    return occupations.label(code, current_locale.get())
-
-
-def language_names(codes: str) -> list[str]:
-    """ISO 639-1 codes ("fr wo") -> names in the reader's language."""
-    return [languages.name(code, current_locale.get()) for code in codes.split()]

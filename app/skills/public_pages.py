@@ -22,7 +22,9 @@ from app.marketplace.web import is_htmx, page
 from app.models import Host, Listing, Need, Sector, User
 from app.page_cache import cached_page, environment, is_anonymous
 from app.skills import browse
-from app.skills.need_words import host_kind_word, language_names, mode_word, occupation_label, provides_words
+from app.skills.need_words import host_kind_word, provides_words
+from app.skills.occupations import language, work_mode
+from app.skills.occupations import occupation as occupation_label
 
 
 class NeedCache(VersionedCache):
@@ -64,7 +66,7 @@ def render_results(engine: Engine, env: Environment, query: browse.NeedQuery) ->
     with Session(engine) as db:
         results = browse.browse(db, query)
         return env.get_template("partials/_need_results.html").render(
-            query=query, results=results, posters=posters(db, results.items), mode_word=mode_word,
+            query=query, results=results, posters=posters(db, results.items), mode_word=work_mode,
             occupation_label=occupation_label)
 
 
@@ -114,9 +116,10 @@ class SkillsController(Controller):
         host = db.get(Host, need.host_id) if need.host_id else None
         listing = db.get(Listing, need.listing_id) if need.listing_id else None
         return page("skills_need", need=need, host=host, listing=listing, poster=posters(db, [need]).get(need_id),
-                    occupation=occupation_label(need.occupation), mode=mode_word(need.mode),
+                    occupation=occupation_label(need.occupation), mode=work_mode(need.mode),
                     provides=provides_words(need.provides), skills=[s for s in need.skills.splitlines() if s],
-                    languages=language_names(need.languages), host_kind=host_kind_word(host.kind) if host else "",
+                    languages=[language(c) for c in need.languages.split()],
+                    host_kind=host_kind_word(host.kind) if host else "",
                     period=period_words(need), viewer=user)
 
 
