@@ -23,13 +23,14 @@ def amount(n: int) -> str:
 
 
 async def _connection(host: str, port: int, path: str, deadline: float, latencies: list[float],
-                      counter: Iterator[int]) -> None:
+                      counter: Iterator[int], cookie: str = "") -> None:
     reader, writer = await asyncio.open_connection(host, port)
 
     def request() -> bytes:
         target = path.replace("{amount}", amount(next(counter))) if "{amount}" in path else path
+        signed = f"Cookie: {cookie}\r\n" if cookie else ""
         return (f"GET {target} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept-Encoding: gzip\r\n"
-                "Accept-Language: fr\r\n\r\n").encode()
+                f"Accept-Language: fr\r\n{signed}\r\n").encode()
 
     try:
         while time.perf_counter() < deadline:
@@ -60,12 +61,14 @@ async def _connection(host: str, port: int, path: str, deadline: float, latencie
         writer.close()
 
 
-async def run(host: str, port: int, path: str, connections: int, seconds: float, start: int = 0) -> dict[str, float]:
+async def run(host: str, port: int, path: str, connections: int, seconds: float, start: int = 0,
+              cookie: str = "") -> dict[str, float]:
     latencies: list[float] = []
     counter = itertools.count(start)
     started = time.perf_counter()
     deadline = started + seconds
-    await asyncio.gather(*(_connection(host, port, path, deadline, latencies, counter) for _ in range(connections)))
+    await asyncio.gather(*(_connection(host, port, path, deadline, latencies, counter, cookie)
+                           for _ in range(connections)))
     elapsed = time.perf_counter() - started
     latencies.sort()
 
@@ -79,4 +82,5 @@ if __name__ == "__main__":
     host, port, path, connections, seconds = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), \
         float(sys.argv[5])
     first = int(sys.argv[6]) if len(sys.argv) > 6 else 0
-    print(json.dumps(asyncio.run(run(host, port, path, connections, seconds, first))))
+    cookie = sys.argv[7] if len(sys.argv) > 7 else ""  # a signed-in person's session cookie, for staff pages
+    print(json.dumps(asyncio.run(run(host, port, path, connections, seconds, first, cookie))))

@@ -47,10 +47,12 @@ def serve(database_url: str, timeout: float = 30.0, port: int | None = None) -> 
         proc.wait(10)
 
 
-def load(port: int, path: str, connections: int, seconds: float, start: int = 0) -> dict[str, float]:
-    """Load ``path`` from its own process; ``{amount}`` in it varies per request from the ``start``-th."""
+def load(port: int, path: str, connections: int, seconds: float, start: int = 0, cookie: str = "") -> dict[str, float]:
+    """Load ``path`` from its own process; ``{amount}`` in it varies per request from the ``start``-th; ``cookie``
+    (``name=value``) is sent with every request, as a signed-in browser does."""
     import json
 
     out = subprocess.run([sys.executable, str(ROOT / "bench" / "loadgen.py"), "127.0.0.1", str(port), path,
-                          str(connections), str(seconds), str(start)], capture_output=True, text=True, check=True)
+                          str(connections), str(seconds), str(start), cookie],
+                         capture_output=True, text=True, check=True)
     return dict(json.loads(out.stdout))

@@ -127,8 +127,9 @@ class SkillProfile(SQLModel, table=True):
     __tablename__ = "skill_profile"
     __table_args__ = (
         Index("ix_skill_profile_origin_residence", "origin_country", "residence_country"),
-        # matching reads one ISCO tier of active profiles at a time (migration profiles_01)
-        Index("ix_skill_profile_active_occupation", "active", "occupation"),
+        # matching scores one ISCO tier of active profiles at a time from this index alone (migration profiles_01)
+        Index("ix_skill_profile_matching", "active", "occupation", "mode", "days_per_year", "origin_country",
+              "languages", "skills"),
     )
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id", unique=True)

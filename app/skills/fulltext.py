@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from typing import Any
 
-from sqlalchemy import column, func, literal_column, select, table, text
+from sqlalchemy import text
 from sqlmodel import Session, col
 from sqlmodel import select as select_rows
 
@@ -24,8 +23,6 @@ from basics import occupations
 MAX_TERMS = 8
 _WORD = re.compile(r"[a-z0-9]+")
 
-_sqlite_fts = table("skill_profile_fts", column("rowid"), column("document"))
-_pg_fts = table("skill_profile_fts", column("profile_id"), column("document"))
 
 
 def fold(value: str) -> str:
@@ -71,19 +68,17 @@ def forget(session: Session, profile_id: int) -> None:
     session.execute(text(f"DELETE FROM skill_profile_fts WHERE {name} = :id"), {"id": profile_id})  # noqa: S608
 
 
-def matching(session: Session, query: str) -> Any | None:
-    """A condition on SkillProfile.id: the profiles whose text has every searched word (as a prefix). None when
-    the query has no word."""
+def condition(postgres: bool, query: str) -> tuple[str, dict[str, str]] | None:
+    """SQL selecting the ids of the profiles whose text has every searched word (as a prefix), and its parameter;
+    None when the query has no word."""
     words = terms(query)
     if not words:
         return None
-    if _postgres(session):
-        found = select(_pg_fts.c.profile_id).where(
-            _pg_fts.c.document.op("@@")(func.to_tsquery("simple", " & ".join(f"{w}:*" for w in words))))
-    else:
-        found = select(_sqlite_fts.c.rowid).where(
-            literal_column("skill_profile_fts").op("MATCH")(" AND ".join(f'"{w}"*' for w in words)))
-    return col(SkillProfile.id).in_(found)
+    if postgres:
+        return ("SELECT profile_id FROM skill_profile_fts WHERE document @@ to_tsquery('simple', :fts)",
+                {"fts": " & ".join(f"{w}:*" for w in words)})
+    return ("SELECT rowid FROM skill_profile_fts WHERE skill_profile_fts MATCH :fts",
+            {"fts": " AND ".join(f'"{w}"*' for w in words)})
 
 
 def indexed_ids(session: Session) -> set[int]:

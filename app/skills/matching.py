@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, not_
+from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from app.models import Mission, Need, SkillProfile, User, WorkMode
@@ -25,6 +25,7 @@ from app.skills import fulltext, tags
 from basics import occupations
 
 PAGE_SIZE = 20
+COUNTED = 1000  # profiles counted at most: "1000 or more", 50 pages
 SKILL_POINTS, MAX_SKILLS = 10, 5
 LANGUAGE_POINTS, MAX_LANGUAGES = 4, 3
 MODE_POINTS, DAYS_POINTS, ORIGIN_POINTS = 6, 5, 8
@@ -54,79 +55,132 @@ class MatchPage:
     pages: int
 
 
-def _prefix_range(prefix: str) -> Any:
-    """occupation starts with `prefix` (codes are digits: a range the index serves, unlike LIKE)."""
-    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-    return and_(col(SkillProfile.occupation) >= prefix, col(SkillProfile.occupation) < upper)
-
-
-def _tiers(need: Need, searching: bool) -> list[tuple[int, Any]]:
+def _tiers(need: Need) -> list[tuple[int, str, dict[str, Any]]]:
+    """(closeness, SQL condition, parameters) from the same unit group out to the major group. Codes are digits,
+    so "starts with" is a range the index serves, unlike LIKE."""
     code = need.occupation
-    tiers: list[tuple[int, Any]] = [(4, col(SkillProfile.occupation) == code)]
+
+    def starts(prefix: str, name: str) -> tuple[str, dict[str, Any]]:
+        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        return f"(occupation >= :{name}_lo AND occupation < :{name}_hi)", {f"{name}_lo": prefix, f"{name}_hi": upper}
+
+    tiers: list[tuple[int, str, dict[str, Any]]] = [(4, "occupation = :unit", {"unit": code})]
     for digits in (3, 2, 1):
-        tiers.append((digits, and_(_prefix_range(code[:digits]), not_(_prefix_range(code[:digits + 1])))))
-    if searching:
-        tiers.append((0, not_(_prefix_range(code[:1]))))
+        inner, inner_params = starts(code[:digits + 1], f"p{digits + 1}") if digits < 3 else \
+            ("occupation = :unit", {"unit": code})
+        outer, outer_params = starts(code[:digits], f"p{digits}")
+        tiers.append((digits, f"{outer} AND NOT {inner}", outer_params | inner_params))
     return tiers
 
 
-def _contains(haystack: Any, needle: str, separator: str) -> Any:
-    return (literal(separator) + haystack + literal(separator)).contains(separator + needle + separator,
-                                                                         autoescape=True)
+def score_sql(need: Need, postgres: bool = False) -> tuple[str, dict[str, Any]]:
+    """The score of the module's docstring as one SQL expression over a profile's columns, and its parameters.
 
-
-def score_expression(need: Need) -> Any:
-    need_skills = tags.read(need.skills)[:MAX_SKILLS * 2]
-    need_languages = need.languages.split()[:MAX_LANGUAGES * 2]
-    skill_terms = [case((_contains(col(SkillProfile.skills), tag, "\n"), 1), else_=0) for tag in need_skills]
-    language_terms = [case((_contains(col(SkillProfile.languages), code, " "), 1), else_=0)
-                      for code in need_languages]
-    score: Any = literal(0)
+    Tags and codes are compared whole inside their separated lists with a plain substring search (strpos / instr),
+    far cheaper per row than LIKE; every column it reads is in the (active, occupation, ...) covering index, so
+    a tier is scored from the index alone."""
+    find = "strpos" if postgres else "instr"
+    params: dict[str, Any] = {}
+    skill_terms, language_terms = [], []
+    for n, tag in enumerate(tags.read(need.skills)[:MAX_SKILLS * 2]):
+        params[f"s{n}"] = f"\n{tag}\n"
+        skill_terms.append(f"CASE WHEN {find}(:nl || skills || :nl, :s{n}) > 0 THEN 1 ELSE 0 END")
+    for n, code in enumerate(need.languages.split()[:MAX_LANGUAGES * 2]):
+        params[f"l{n}"] = f" {code} "
+        language_terms.append(f"CASE WHEN {find}(:sp || languages || :sp, :l{n}) > 0 THEN 1 ELSE 0 END")
+    parts = []
     if skill_terms:
-        score = score + SKILL_POINTS * _least(sum(skill_terms[1:], skill_terms[0]), MAX_SKILLS)
+        summed = " + ".join(skill_terms)
+        parts.append(f"{SKILL_POINTS} * (CASE WHEN {summed} > {MAX_SKILLS} THEN {MAX_SKILLS} ELSE {summed} END)")
     if language_terms:
-        score = score + LANGUAGE_POINTS * _least(sum(language_terms[1:], language_terms[0]), MAX_LANGUAGES)
+        summed = " + ".join(language_terms)
+        parts.append(f"{LANGUAGE_POINTS} * (CASE WHEN {summed} > {MAX_LANGUAGES} THEN {MAX_LANGUAGES}"
+                     f" ELSE {summed} END)")
     modes = COMPATIBLE_MODES.get(need.mode)
-    score = score + (case((col(SkillProfile.mode).in_(modes), MODE_POINTS), else_=0) if modes else MODE_POINTS)
-    score = score + case((col(SkillProfile.days_per_year) >= need.days_wanted, DAYS_POINTS), else_=0)
-    score = score + case((col(SkillProfile.origin_country) == need.country, ORIGIN_POINTS), else_=0)
-    return score
-
-
-def _least(value: Any, cap: int) -> Any:
-    # MIN(a, b) on SQLite and LEAST(a, b) on PostgreSQL differ; a CASE is the same on both.
-    return case((value > cap, cap), else_=value)
+    if modes:
+        parts.append(f"CASE WHEN mode IN (:m0, :m1) THEN {MODE_POINTS} ELSE 0 END")
+        params |= {"m0": modes[0], "m1": modes[1]}
+    else:
+        parts.append(str(MODE_POINTS))
+    parts.append(f"CASE WHEN days_per_year >= :days THEN {DAYS_POINTS} ELSE 0 END")
+    parts.append(f"CASE WHEN origin_country = :country THEN {ORIGIN_POINTS} ELSE 0 END")
+    params |= {"nl": "\n", "sp": " ", "days": need.days_wanted, "country": need.country}
+    return " + ".join(parts), params
 
 
 def matches(session: Session, need: Need, query: str = "", page: int = 1) -> MatchPage:
     """One page of the profiles that fit `need`, best first (see the module's docstring)."""
-    base: list[Any] = [col(SkillProfile.active).is_(True), col(SkillProfile.user_id) != need.posted_by]
-    searched = fulltext.matching(session, query) if query.strip() else None
-    if query.strip() and searched is None:
-        return MatchPage([], 0, 1, 1)  # words with no letter or digit find nothing
-    if searched is not None:
-        base.append(searched)
-    tiers = _tiers(need, searched is not None)
-    counts = [session.exec(select(func.count()).select_from(SkillProfile).where(*base, cond)).one()
-              for _digits, cond in tiers]
-    total = sum(counts)
+    postgres = session.get_bind().dialect.name == "postgresql"
+    score, score_params = score_sql(need, postgres)
+    if query.strip():
+        ranked, total = _searched(session, need, query, page, postgres, (score, score_params))
+    else:
+        ranked, total = _tiered(session, need, page, (score, score_params))
     pages = max(1, -(-total // PAGE_SIZE))
-    page = max(1, min(page, pages))
+    rows = {p.id: p for p in session.exec(select(SkillProfile).where(
+        col(SkillProfile.id).in_([profile_id for _d, profile_id, _s in ranked])))} if ranked else {}
+    return MatchPage(_explain(session, need, [(d, rows[i], s) for d, i, s in ranked]), total,
+                     max(1, min(page, pages)), pages)
+
+
+Ranked = list[tuple[int, int, int]]  # (closeness, profile id, score), best first
+
+
+def _tiered(session: Session, need: Need, page: int, score: tuple[str, dict[str, Any]]) -> tuple[Ranked, int]:
+    """Without a search: tier by tier through the covering index, counting (index only, stopped at COUNTED in all:
+    beyond that nobody pages further) and scoring only the tiers the page needs."""
+    where, params = "active = :active", dict[str, Any]({"active": True})
+    tiers = _tiers(need)
+    counts: list[int] = []
+    for _digits, cond, cond_params in tiers:
+        room = COUNTED - sum(counts)
+        counts.append(int(session.execute(text(
+            f"SELECT count(*) FROM (SELECT id FROM skill_profile WHERE {where} AND {cond} LIMIT :room) AS tier"),  # noqa: S608
+            params | cond_params | {"room": room}).scalar_one()) if room > 0 else 0)
+    total = sum(counts)
+    page = max(1, min(page, max(1, -(-total // PAGE_SIZE))))
     skip, wanted = (page - 1) * PAGE_SIZE, PAGE_SIZE
-    score = score_expression(need).label("score")
-    rows: list[tuple[int, SkillProfile, int]] = []
-    for (digits, cond), count in zip(tiers, counts, strict=True):
+    ranked: Ranked = []
+    for (digits, cond, cond_params), count in zip(tiers, counts, strict=True):
         if wanted <= 0:
             break
         if skip >= count:
             skip -= count
             continue
-        found = session.exec(select(SkillProfile, score).where(*base, cond)
-                             .order_by(score.desc(), col(SkillProfile.id)).offset(skip).limit(wanted)).all()
-        rows += [(digits, profile, int(points)) for profile, points in found]
+        # Only the id and the score go through the sort; the page's rows are read afterwards, by id.
+        found = session.execute(text(
+            f"SELECT id, {score[0]} AS score FROM skill_profile WHERE {where} AND {cond}"  # noqa: S608 - our own SQL
+            " ORDER BY score DESC, id LIMIT :wanted OFFSET :skip"),
+            params | cond_params | score[1] | {"wanted": wanted, "skip": skip}).all()
+        ranked += [(digits, int(profile_id), int(points)) for profile_id, points in found]
         wanted -= len(found)
         skip = 0
-    return MatchPage(_explain(session, need, rows), total, page, pages)
+    return ranked, total
+
+
+def _searched(session: Session, need: Need, query: str, page: int, postgres: bool,
+              score: tuple[str, dict[str, Any]]) -> tuple[Ranked, int]:
+    """With a search: the full-text hits, every occupation, closeness then score, in one statement (the index is
+    read once, not once per tier)."""
+    searched = fulltext.condition(postgres, query)
+    if searched is None:
+        return [], 0  # words with no letter or digit find nothing
+    hits, fts_params = searched
+    code = need.occupation
+    params: dict[str, Any] = fts_params | {"active": True, "room": COUNTED, "unit": code, "p3": code[:3],
+                                           "p2": code[:2], "p1": code[:1]}
+    where = f"active = :active AND id IN ({hits})"
+    total = int(session.execute(text(
+        f"SELECT count(*) FROM (SELECT id FROM skill_profile WHERE {where} LIMIT :room) AS hit"),  # noqa: S608
+        params).scalar_one())
+    page = max(1, min(page, max(1, -(-total // PAGE_SIZE))))
+    closeness = ("CASE WHEN occupation = :unit THEN 4 WHEN substr(occupation, 1, 3) = :p3 THEN 3"
+                 " WHEN substr(occupation, 1, 2) = :p2 THEN 2 WHEN substr(occupation, 1, 1) = :p1 THEN 1 ELSE 0 END")
+    found = session.execute(text(
+        f"SELECT id, {closeness} AS closeness, {score[0]} AS score FROM skill_profile WHERE {where}"  # noqa: S608
+        " ORDER BY closeness DESC, score DESC, id LIMIT :wanted OFFSET :skip"),
+        params | score[1] | {"wanted": PAGE_SIZE, "skip": (page - 1) * PAGE_SIZE}).all()
+    return [(int(c), int(i), int(s)) for i, c, s in found], total
 
 
 def _explain(session: Session, need: Need, rows: list[tuple[int, SkillProfile, int]]) -> list[Match]:

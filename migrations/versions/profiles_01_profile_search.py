@@ -19,7 +19,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_index("ix_skill_profile_active_occupation", "skill_profile", ["active", "occupation"])
+    # Matching scores a tier of profiles from the index alone (app.skills.matching reads only these columns).
+    op.create_index("ix_skill_profile_matching", "skill_profile",
+                    ["active", "occupation", "mode", "days_per_year", "origin_country", "languages", "skills"])
     if op.get_bind().dialect.name == "postgresql":
         op.execute("CREATE TABLE skill_profile_fts (profile_id INTEGER PRIMARY KEY REFERENCES skill_profile (id)"
                    " ON DELETE CASCADE, document TSVECTOR NOT NULL)")
@@ -37,4 +39,4 @@ def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         op.execute("DROP TRIGGER IF EXISTS skill_profile_fts_forget")
     op.execute("DROP TABLE IF EXISTS skill_profile_fts")
-    op.drop_index("ix_skill_profile_active_occupation", table_name="skill_profile")
+    op.drop_index("ix_skill_profile_matching", table_name="skill_profile")

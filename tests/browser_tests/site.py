@@ -80,6 +80,12 @@ PAGES = [
     SitePage("skills-need-missing", "/skills/needs/999999", status=404),
     SitePage("staff-skills-mapping", "/staff/skills/mapping", who="staff"),
     SitePage("staff-skills-mapping-filtered", "/staff/skills/mapping?origin=SN&group=2", who="staff"),
+    SitePage("my-skills", "/my/skills", who="member"),
+    SitePage("my-skills-refused", "/my/skills", who="member", status=400, submit="main form button[value=save]",
+             fill=(("input[name=days_per_year]", "lots"), ("input[name=skill_1]", "anaesthesia"))),
+    SitePage("staff-matches", "/staff/needs/{need}/matches", who="staff"),
+    SitePage("staff-matches-search", "/staff/needs/{need}/matches?q=anesth", who="staff"),
+    SitePage("staff-profile", "/staff/profiles/{profile}", who="staff"),
     SitePage("admin-accounts", "/admin/accounts", who="admin"),
     SitePage("admin-accounts-refused", "/admin/accounts", who="admin", status=400,
              submit="#add-bank button[type=submit]",
@@ -122,7 +128,12 @@ def build(engine: Engine, settings: Settings) -> dict[str, str]:
         session.commit()
         own = draft(session, settings, promoter)
         need = _skills(session)
-        return {"slug": listing.slug, "pledge": str(pledge.id), "listing": str(own.id), "need": str(need)}
+        from app.models import SkillProfile
+
+        profile = session.exec(select(SkillProfile).order_by(SkillProfile.id)).first()  # type: ignore[arg-type]
+        assert profile is not None, "the demo loader 'skills-profiles' made no profile"
+        return {"slug": listing.slug, "pledge": str(pledge.id), "listing": str(own.id), "need": str(need),
+                "profile": str(profile.id)}
 
 
 def _skills(session: Session) -> int:
