@@ -87,7 +87,7 @@ def render_filters(engine: Engine, env: Environment, query: browse.NeedQuery) ->
 
 class SkillsController(Controller):
     @get("/skills")
-    async def browse(self, request: Request[Any, Any, Any]) -> Template | Response[str]:
+    async def browse(self, request: Request[Any, Any, Any]) -> Template | Response[Any]:
         """Async on purpose: a page served from the cache costs no thread hop; only misses go to a thread."""
         query = browse.NeedQuery.from_params(dict(request.query_params))
         cache = need_cache(request.app)
