@@ -36,7 +36,7 @@ def page_layout(html: str) -> Layout:
     return Layout(html, {"csrf": CSRF_MARK})
 
 
-def serve_layout(request: Request[Any, Any, Any], layout: Layout, status_code: int = 200) -> Response[bytes]:
+def serve_layout(request: Request[Any, Any, Any], layout: Layout, status_code: int = 200) -> Response[Any]:
     return respond(request, layout.fill({"csrf": csrf_text(request).encode()}), MediaType.HTML, status_code)
 
 
@@ -50,7 +50,7 @@ def environment(request: Request[Any, Any, Any]) -> Environment:
 
 
 def cached_page(request: Request[Any, Any, Any], cache: VersionedCache, key: Hashable, template: str,
-                context: dict[str, Any], status_code: int = 200) -> Response[bytes]:
+                context: dict[str, Any], status_code: int = 200) -> Response[Any]:
     """Render `template` once per key for every anonymous visitor; the caller checks is_anonymous()."""
     layout = cache.get(key) or cache.put(key, page_layout(environment(request).get_template(template).render(
         request=request, csrf_token=lambda: CSRF_MARK, csrf_input=CSRF_INPUT_MARK, **context)))
