@@ -82,7 +82,7 @@ PAGES = [
     SitePage("staff-skills-mapping-filtered", "/staff/skills/mapping?origin=SN&group=2", who="staff"),
     SitePage("my-skills", "/my/skills", who="member"),
     SitePage("my-skills-refused", "/my/skills", who="member", status=400, submit="main form button[value=save]",
-             fill=(("input[name=days_per_year]", "lots"), ("input[name=skill_1]", "anaesthesia"))),
+             fill=(("input[name=days_per_year]", "999"), ("input[name=skill_1]", "anaesthesia"))),
     SitePage("staff-matches", "/staff/needs/{need}/matches", who="staff"),
     SitePage("staff-matches-search", "/staff/needs/{need}/matches?q=anesth", who="staff"),
     SitePage("staff-profile", "/staff/profiles/{profile}", who="staff"),
