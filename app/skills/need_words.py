@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from app.i18n import N_, _
 from app.models import HostKind, HostProvides
+from app.skills.occupations import WORK_MODES as MODES  # noqa: F401 - the needs' ways of working are the same words
+from app.skills.occupations import occupation as occupation_label  # noqa: F401 - one name for both streams
 
 PROVIDES = {HostProvides.lodging.value: N_("Lodging"), HostProvides.transport.value: N_("Travel"),
             HostProvides.meals.value: N_("Meals"), HostProvides.local_transport.value: N_("Local transport"),
