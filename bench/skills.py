@@ -115,7 +115,8 @@ def build(url: str) -> str:
                      "origin_country": rng.choice(ORIGINS), "residence_country": rng.choice(RESIDENCES),
                      "mode": rng.choice(["on_site", "remote", "either"]),
                      "days_per_year": rng.choice((2, 5, 10, 15, 30)),
-                     "qualifications": "Diplôme d'État", "summary": "Disponible pour des missions courtes. " * 2,
+                     "qualifications": f"Diplôme d'État, certificat C{rng.randrange(100)}",
+                     "summary": "Disponible pour des missions courtes. " * 2,
                      "active": rng.random() > 0.1, "created_at": now, "updated_at": now} for i in range(PROFILES)]
             for start in range(0, PROFILES, 10_000):
                 conn.execute(insert(SkillProfile), rows[start:start + 10_000])
@@ -182,7 +183,8 @@ def _paths(url: str) -> dict[str, tuple[str, bool]]:
     return {"trivial": (TRIVIAL, False), "trivial, signed in as staff": (TRIVIAL, True),
             "staff matches (2221 nurses)": (f"/staff/needs/{need}/matches", True),
             "staff matches, page 3": (f"/staff/needs/{need}/matches?page=3", True),
-            "staff matches, search": (f"/staff/needs/{need}/matches?q=public+health", True),
+            "staff matches, narrow search": (f"/staff/needs/{need}/matches?q=C42", True),
+            "staff matches, broad search": (f"/staff/needs/{need}/matches?q=public+health", True),
             "/skills, filtered": ("/skills?country=SN&occupation=2&remote=1", False),
             "/skills, filtered, page 2": ("/skills?sector=health&page=2", False)}
 
