@@ -29,6 +29,8 @@ TEMPLATE_DIR = PROJECT_ROOT / "templates"
 
 PARTS = "partials/_offer_parts.html"
 PARTS_KEPT = 20_000
+# Where the alert form's amount goes in its memoised part (the results put the amount asked there).
+ALERT_AMOUNT_MARK = "\x00alert-amount\x00"
 
 
 def memoised_parts(env: Environment, template: str = PARTS) -> Callable[..., Markup]:
@@ -60,7 +62,7 @@ def make_environment(template_dir: Path = TEMPLATE_DIR) -> Environment:
     env.filters.update(LABEL_FILTERS)  # marketplace codes -> translated words
     env.filters.update(FAST_FORMATS)  # the same output as money/pct, for long lists
     env.filters.update(SKILLS_FILTERS)  # ISCO-08 groups, languages, ways of working -> words
-    env.globals.update(part=memoised_parts(env), offer_rows=offer_rows)
+    env.globals.update(part=memoised_parts(env), offer_rows=offer_rows, alert_amount_mark=ALERT_AMOUNT_MARK)
     return env
 
 

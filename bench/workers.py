@@ -32,6 +32,9 @@ TRIVIAL = "/robots.txt"
 REDIS = "redis://127.0.0.1:6379/0"
 
 
+PORTS = range(8164, 8170)  # the scale stream's own (8160-8169; bench/scale.py serves on 8160-8163)
+
+
 def demo_database(url: str) -> None:
     from app.db import get_engine
     from app.demo import load_demo
@@ -52,7 +55,7 @@ def measure(database_url: str, workers: int, args: argparse.Namespace, offset: l
            "SECRET_KEY": secrets.token_urlsafe(48), "PASSERELLE_ENV": "test", "SCHEDULER_ENABLED": "false",
            "WEB_ACCESS_LOG": "false"}
     with tempfile.TemporaryDirectory(prefix="passerelle-bench-") as folder, \
-            topology(Path(folder), env, workers=workers, scheduler=False) as top:
+            topology(Path(folder), env, workers=workers, scheduler=False, ports=list(PORTS)) as top:
         port = int(top.url.rsplit(":", 1)[1])
         page = httpx.get(top.url + COMPARE.replace("{amount}", "123.45"), timeout=30)
         assert page.status_code == 200, page.text[:300]

@@ -139,14 +139,15 @@ def _reap(pids: list[int]) -> None:
 
 @contextmanager
 def topology(folder: Path, env: Mapping[str, str], workers: int = 2, scheduler: bool = True,
-             startup_seconds: float = 90.0) -> Iterator[Topology]:
+             startup_seconds: float = 90.0, ports: list[int] | None = None) -> Iterator[Topology]:
     """nginx on a free loopback port in front of ``workers`` web processes, plus the scheduler process.
 
-    ``env`` is the processes' environment on top of this one (DATABASE_URL, REDIS_URL, …).
+    ``env`` is the processes' environment on top of this one (DATABASE_URL, REDIS_URL, …); ``ports``, when
+    given, are the workers' then nginx's (a benchmark's own range), else free ones are found.
     """
     folder.mkdir(parents=True, exist_ok=True)
     nginx = nginx_binary()
-    *ports, nginx_port = free_ports(workers + 1)
+    *ports, nginx_port = ports[:workers + 1] if ports else free_ports(workers + 1)
     site = folder / "site.conf"
     site.write_text(render_site(SiteOptions(ports=ports, static_root=PROJECT_ROOT / "app" / "static",
                                             listen=f"127.0.0.1:{nginx_port}", server_name="localhost",

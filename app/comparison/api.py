@@ -12,9 +12,10 @@ from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode
 
 import anyio.to_thread
-from litestar import Controller, Request, Response, get
+from litestar import Controller, MediaType, Request, Response, get
 from litestar.params import Parameter
 from litestar.response import Redirect
+from litestar.serialization import encode_json
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -31,6 +32,7 @@ from app.comparison.indicators import (
 )
 from app.comparison.offers import PAYOUTS, Comparison, Question, answer, question, resolve_corridor, services_of
 from app.comparison.ranking import ALIASES, DEFAULT_SORT, SORTS
+from app.compressed import Piece, respond
 from app.errors import BadInput, NotFound
 from app.i18n import _
 from app.open_data import (
@@ -274,12 +276,12 @@ class OpenDataAPI(Controller):
             return twin  # type: ignore[return-value]  # Litestar sends a Response as it is
         cache: ComparisonCache = request.app.state.comparison_cache
         await cache.check()
-        found: list[CorridorOut] | None = cache.get(("api", "corridors"))
-        if found is None:
+        found: Piece | None = cache.get(("api", "corridors"))
+        if found is None:  # serialised and compressed once per data version
             generation = cache.generation
-            found = cache.put(("api", "corridors"), await anyio.to_thread.run_sync(_corridors_of, cache.engine),
-                              generation)
-        return found
+            listed = await anyio.to_thread.run_sync(_corridors_of, cache.engine)
+            found = cache.put(("api", "corridors"), Piece.of(encode_json(listed)), generation)
+        return respond(request, [found], MediaType.JSON)  # type: ignore[return-value]  # sent as it is
 
     @get("/corridors/{code:str}/stats", sync_to_thread=True, summary="A corridor's statistics for a quarter",
          responses=answers(302, 400, 404))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
 import anyio.to_thread
@@ -119,19 +119,32 @@ def asked(form: dict[str, str]) -> Question:
                     form["payin"] or None, form["sort"], receive=receive)
 
 
+class Published(NamedTuple):
+    """A published statistic as the panel shows it (a value: the panel's block is memoised by it)."""
+
+    source: str
+    period: str
+    services: int | None
+    average_total_cost_pct: Any
+    smart_pct: Any
+    min_total_cost_pct: Any
+
+
 def render_results(settings: Settings, form: dict[str, str], env: Environment,
                    find: Callable[[Corridor], Prepared]) -> tuple[str, int, str | None, str]:
     """The results fragment (offers, corridor panel, alert form) as HTML, its HTTP status, the form field
     the error is about (so that only that field is marked invalid), and the one-line summary; ``find``
     gives what the corridor's comparison needs besides the amount."""
     context: dict[str, Any] = {"form": form, "payouts": PAYOUTS, "sorts": SORTS, "error": None,
-                               "comparison": None, "published": [], "figures": None, "csrf_input": CSRF_INPUT_MARK}
+                               "comparison": None, "published": (), "figures": None, "csrf_input": CSRF_INPUT_MARK}
     try:
         wanted = asked(form)
         data = find(wanted.corridor)
         comparison = answer(data.services, wanted, settings)
         figures = comparison.figures
-        context.update(comparison=comparison, figures=figures, published=list(data.published),
+        context.update(comparison=comparison, figures=figures, published=tuple(Published(
+            s.source, s.period, s.services, s.average_total_cost_pct, s.smart_pct, s.min_total_cost_pct)
+            for s in data.published),
                        projects=suggestions(data.projects, figures.saving_per_year, comparison.currency)
                        if figures and figures.saving > 0 else [])
     except DomainError as exc:

@@ -11,12 +11,12 @@ received. An offer priced from an observation outside ½×–2× of the amount i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_CEILING, Decimal
 from enum import StrEnum
-from functools import cached_property
+from typing import Any
 
 from app.comparison.current import Offered
 from app.comparison.recipient_fees import cash_out_fee, tariffs_for
@@ -31,6 +31,23 @@ CENT = Decimal("0.01")
 # An observation at an amount outside [asked / 2, asked × 2] prices the asked amount only indicatively.
 INDICATIVE_RATIO = Decimal(2)
 Observation = Quote | CurrentOffer | Offered  # the same columns: a quote, or the current offer computed from it
+
+
+class once:  # noqa: N801 - used as a decorator, like functools.cached_property
+    """``functools.cached_property`` without its lock (Python 3.11 takes one per first read): offers are built and
+    read by one request; the value lands in the instance's ``__dict__``, read directly afterwards."""
+
+    def __init__(self, func: Callable[[Any], Any]) -> None:
+        self.func, self.name, self.__doc__ = func, func.__name__, func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.func(instance)
+        return value
 
 
 class Mode(StrEnum):
@@ -77,19 +94,19 @@ class Offer:
     indicative: bool
     cash_out: tuple[CashOut, ...] = ()
 
-    @cached_property
+    @once
     def total_paid(self) -> Decimal | None:
         """What leaves the sender's pocket: the amount plus the fee."""
         return None if self.fee is None else self.amount + self.fee
 
-    @cached_property
+    @once
     def family_gets(self) -> Decimal | None:
         """The amount received, after the cash-out fee when there is exactly one known."""
         if len(self.cash_out) == 1:
             return self.cash_out[0].net
         return self.received_amount
 
-    @cached_property
+    @once
     def value(self) -> Decimal | None:
         """Best value: what the family gets per unit the sender pays (receiving units per sending unit)."""
         paid, gets = self.total_paid, self.family_gets

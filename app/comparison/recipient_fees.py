@@ -12,7 +12,7 @@ import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from providers import UNREVIEWED, resolve
@@ -74,8 +74,9 @@ def parse_tariffs(data: bytes) -> dict[tuple[str, str], Tariff]:
 
 
 @cache
+@lru_cache(maxsize=64)
 def tariffs_for(country: str) -> Mapping[tuple[str, str], Tariff]:
-    """The tariffs known for a country (alpha-2); empty when none are on file."""
+    """The tariffs known for a country (alpha-2); empty when none are on file (the bundled files, read once)."""
     path = TARIFF_FILES.get(country.upper())
     return parse_tariffs(path.read_bytes()) if path is not None else {}
 

@@ -11,12 +11,13 @@ filters). Every value that is not a fixed word or a number is escaped. The marku
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from markupsafe import Markup, escape
 
 from app.comparison.pricing import Offer
-from app.i18n import _, money_formatter, pct_formatter
+from app.i18n import _, current_locale, money_formatter, pct_formatter
 
 Part = Callable[..., Markup]
 
@@ -39,6 +40,7 @@ def offer_rows(offers: list[Offer], top: Offer | None, send_currency: str, recei
     receives_attr, pay_attr, cost_attr, speed_attr = (escape(x) for x in (receives, pay, cost_label, speed_label))
     out: list[str] = []
     shown_indicative = shown_unknown = False
+    money_in = _memoised(money_in)  # the amount asked and the fees recur from row to row
     for o in offers:
         value, gets, paid, fee, cost = o.value, o.family_gets, o.total_paid, o.fee, o.total_cost_pct
         if value is None and not shown_unknown:
@@ -63,25 +65,57 @@ def offer_rows(offers: list[Offer], top: Offer | None, send_currency: str, recei
                 "<small>{}</small>".format(escape(_("after %(wallet)s cash-out fee of %(fee)s: %(net)s",
                                                     wallet=w.wallet, fee=money_out(w.fee), net=money_out(w.net))))
                 for w in o.cash_out) + "</dd>"
-        when: Any = o.period if o.source == "rpw" else o.observed_at.date()
         based = (f"<small>{escape(priced_from % {'amount': money_in(o.based_on_amount)})}</small>"
                  if o.based_on_amount != o.amount else "")
+        link, small, speed, rate, observed, kind = _fixed(o, part)
         out.append(
             f'<tr class="offer{" best" if is_top else ""}{" indicative" if o.indicative else ""}">'
-            f'<th scope="row">{part("service_link", o.provider.slug, o.provider.name)}'
+            f'<th scope="row">{link}'
             f'{best_badge if is_top else ""}{indicative_badge if o.indicative else ""}'
-            f'{part("service_small", o.payin, o.payout)}</th>'
+            f'{small}</th>'
             f'<td class="num received" data-label="{receives_attr}">{received}</td>'
             f'<td class="num paid" data-label="{pay_attr}">{paying}</td>'
             f'<td class="num cost" data-label="{cost_attr}">{pct(cost) if cost is not None else "—"}'
             f'{hidden if not o.transparent else ""}</td>'
-            f'<td class="speed" data-label="{speed_attr}">{part("speed", o.speed)}</td>'
+            f'<td class="speed" data-label="{speed_attr}">{speed}</td>'
             f'<td class="more"><details><summary>{details}<span class="visually-hidden"> — {name}</span></summary>'
             f'<dl><dt>{fee_label}</dt><dd>{fee_text}</dd>'
-            f'{part("rate", o.rate, o.mid_rate, o.fx_margin_pct, o.rate_derived)}{in_money_row}{wallet}'
-            f'<dt>{observed_label}</dt><dd>{part("observed", o.source, when)}{based}'
-            f'{excluded if not o.transparent else ""}</dd>{part("kind", o.provider.kind)}</dl></details></td></tr>\n')
+            f'{rate}{in_money_row}{wallet}'
+            f'<dt>{observed_label}</dt><dd>{observed}{based}'
+            f'{excluded if not o.transparent else ""}</dd>{kind}</dl></details></td></tr>\n')
     return Markup("".join(out))  # noqa: S704 - every value above is escaped or a formatted number
+
+
+_FIXED: dict[tuple[Any, ...], tuple[Markup, ...]] = {}
+FIXED_KEPT = 20_000
+
+
+def _fixed(o: Offer, part: Part) -> tuple[Markup, ...]:
+    """The parts of an offer's row that do not depend on the amount, looked up once per row (per language)."""
+    key = (current_locale.get(), o.provider.slug, o.provider.name, o.provider.kind, o.payin, o.payout, o.speed,
+           o.rate, o.mid_rate, o.fx_margin_pct, o.rate_derived, o.source, o.period, o.observed_at)
+    found = _FIXED.get(key)
+    if found is None:
+        if len(_FIXED) >= FIXED_KEPT:
+            _FIXED.clear()
+        when: Any = o.period if o.source == "rpw" else o.observed_at.date()
+        found = _FIXED[key] = (part("service_link", o.provider.slug, o.provider.name),
+                               part("service_small", o.payin, o.payout), part("speed", o.speed),
+                               part("rate", o.rate, o.mid_rate, o.fx_margin_pct, o.rate_derived),
+                               part("observed", o.source, when), part("kind", o.provider.kind))
+    return found
+
+
+def _memoised(write: Callable[[Decimal | None], str]) -> Callable[[Decimal | None], str]:
+    seen: dict[Decimal | None, str] = {}
+
+    def memo(value: Decimal | None) -> str:
+        found = seen.get(value)
+        if found is None:
+            found = seen[value] = write(value)
+        return found
+
+    return memo
 
 
 def _group(words: str) -> str:
