@@ -63,13 +63,19 @@ def _schema() -> dict[str, pl.DataType]:
 SCHEMA = _schema()
 
 
-def _read(conn: Connection, table: Table, corridors: Sequence[str]) -> pl.DataFrame:
+def _read(conn: Connection, table: Table, corridors: Sequence[str], latest: bool = False) -> pl.DataFrame:
     """Rows of ``table`` (quote or current_offer) for those corridors, exact (Decimals through the column
-    types, as the pages read them)."""
+    types, as the pages read them); with ``latest``, only each service's latest quotes at each amount, chosen
+    by the database (a window function): what ``latest_round`` starts from, a sliver of the history."""
     columns = [table.c[name] for name in OFFER_COLUMNS]
     rows: list[tuple[Any, ...]] = []
     for offset in range(0, len(corridors), 500):
         query = select(*columns).where(table.c.corridor.in_(list(corridors[offset:offset + 500])))
+        if latest:
+            ranked = query.add_columns(func.max(table.c.observed_at).over(
+                partition_by=[table.c[k] for k in OFFER_KEY]).label("latest_at")).subquery()
+            query = select(*[ranked.c[name] for name in OFFER_COLUMNS]).where(
+                ranked.c.observed_at == ranked.c.latest_at)
         rows.extend(tuple(r) for r in conn.execute(query))
     frame = pl.DataFrame(rows, schema={**SCHEMA, "observed_at": pl.Datetime("us")}, orient="row")
     at = pl.col("observed_at")
@@ -127,7 +133,7 @@ def rebuild(conn: Connection, corridors: Iterable[str] | None = None) -> set[str
     if not wanted:
         return set()
     lock_corridors(conn, wanted)
-    _replace(conn, wanted, latest_round(_read(conn, quote, wanted)))
+    _replace(conn, wanted, latest_round(_read(conn, quote, wanted, latest=True)))
     return set(wanted)
 
 
