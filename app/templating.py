@@ -23,6 +23,8 @@ from app.marketplace.labels import LABEL_FILTERS
 from app.reference import corridor_name, country_name
 from app.settings import PROJECT_ROOT
 from app.skills.occupations import FILTERS as SKILLS_FILTERS
+from app.skills.mission_pages import offer_box
+from app.skills.missions import state_label
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
 
@@ -63,6 +65,8 @@ def make_environment(template_dir: Path = TEMPLATE_DIR) -> Environment:
     env.filters.update(FAST_FORMATS)  # the same output as money/pct, for long lists
     env.filters.update(SKILLS_FILTERS)  # ISCO-08 groups, languages, ways of working -> words
     env.globals.update(part=memoised_parts(env), offer_rows=offer_rows, alert_amount_mark=ALERT_AMOUNT_MARK)
+    env.globals.update(offer_box=offer_box)  # the need page's offer form (skills missions)
+    env.filters.update(mission_state=state_label)
     return env
 
 
