@@ -43,6 +43,8 @@ TEXT_LIMITS: dict[str, int] = {
     "job_title": 120, "qualifications": 2_000, "occupation": 4, "origin_country": 2, "residence_country": 2,
     "mode": 16, "days_per_year": MAX_TEXT, "add_language": 3, "paused": 3, "find": 100, "action": 16,
     "profile_id": MAX_TEXT,
+    # skills: offers and missions (a word to the host; dates as typed; days delivered; a profile from the matches)
+    "message": 2_000, "starts_on": 20, "ends_on": 20, "days": MAX_TEXT, "code": 40,
 }
 PREFIXES: dict[str, int] = {"note_": TEXT_LIMITS["note"], "status_": 20, "skill_": 40, "lang_": 3}
 

@@ -128,11 +128,11 @@ def scheduled(session: Session, mission: Mission, need: Need) -> None:
 def completed(session: Session, mission: Mission, need: Need) -> None:
     values = {"title": need.title, "days": mission.days_delivered}
     if (member := _member(session, mission)) is not None:
-        mail_user(session, member, N_("Thank you: %(days)s days given to “%(title)s” — Passerelle"),
-                  N_("Hello,\n\nThe host confirmed the %(days)s days of your mission for “%(title)s”. Thank "
+        mail_user(session, member, N_("Your mission for “%(title)s” is confirmed — Passerelle"),
+                  N_("Hello,\n\nThe host confirmed the days of your mission for “%(title)s”: %(days)s. Thank "
                      "you for giving your time and skills.\n\nYour certificate (verification code "
                      "%(code)s):\n%(url)s"),
                   code=mission.certificate_code, url=_url(session, f"/my/missions/{mission.id}/certificate"), **values)
     _send(session, _staff(session, mission), N_("Mission completed for “%(title)s” — Passerelle"),
-          N_("Hello,\n\nThe host confirmed %(days)s days delivered for “%(title)s”.\n\n%(url)s"),
+          N_("Hello,\n\nThe host confirmed the days delivered for “%(title)s”: %(days)s.\n\n%(url)s"),
           url=_url(session, f"/staff/missions/{mission.id}"), **values)
