@@ -22,9 +22,9 @@ from app.marketplace.format import FILTERS as FAST_FORMATS
 from app.marketplace.labels import LABEL_FILTERS
 from app.reference import corridor_name, country_name
 from app.settings import PROJECT_ROOT
-from app.skills.occupations import FILTERS as SKILLS_FILTERS
 from app.skills.mission_pages import offer_box
 from app.skills.missions import state_label
+from app.skills.occupations import FILTERS as SKILLS_FILTERS
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
 

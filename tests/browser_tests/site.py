@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from app.settings import Settings
+from tests.browser_tests.mission_site import build_missions
 
 PASSWORD = "correct horse battery"
 MEMBER, PROMOTER = "aminata@example.org", "ousmane.promoteur@example.org"
@@ -27,7 +28,7 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 class SitePage:
     name: str
     path: str  # may hold {slug}, {pledge}, {listing}
-    who: str | None = None  # None: anyone; "member", "promoter", "staff" or "admin": signed in as one
+    who: str | None = None  # None: anyone; "member", "promoter", "host", "staff" or "admin": signed in as one
     status: int = 200
     # A form sent wrong, to check the page as it answers: (CSS selector, value) pairs, then its submit button.
     fill: tuple[tuple[str, str], ...] = ()
@@ -86,6 +87,22 @@ PAGES = [
     SitePage("staff-matches", "/staff/needs/{need}/matches", who="staff"),
     SitePage("staff-matches-search", "/staff/needs/{need}/matches?q=anesth", who="staff"),
     SitePage("staff-profile", "/staff/profiles/{profile}", who="staff"),
+    SitePage("my-missions", "/my/missions", who="member"),
+    SitePage("my-mission-offered", "/my/missions/{mission_offer}", who="member"),
+    SitePage("my-mission-invited", "/my/missions/{mission_invited}", who="member"),
+    SitePage("my-mission-completed", "/my/missions/{mission_done}", who="member"),
+    SitePage("my-mission-certificate", "/my/missions/{mission_done}/certificate", who="member"),
+    SitePage("certificate-check", "/skills/certificates/{certificate}"),
+    SitePage("certificate-check-form", "/skills/certificates"),
+    SitePage("certificate-check-unknown", "/skills/certificates/AAAA-BBBB-CCCC", status=404),
+    SitePage("host-offers", "/my/needs/{need_accounts}/offers", who="host"),
+    SitePage("host-offer", "/my/needs/{need_accounts}/offers/{mission_offer}", who="host"),
+    SitePage("host-offer-agreed", "/my/needs/{need_accounts}/offers/{mission_agreed}", who="host"),
+    SitePage("host-offer-days-refused", "/my/needs/{need_accounts}/offers/{mission_agreed}", who="host", status=400,
+             submit="#complete button[type=submit]", fill=(("#complete input[name=days]", "cinq"),)),
+    SitePage("host-offer-completed", "/my/needs/{need_midwife}/offers/{mission_done}", who="host"),
+    SitePage("staff-missions", "/staff/missions", who="staff"),
+    SitePage("staff-mission", "/staff/missions/{mission_offer}", who="staff"),
     SitePage("admin-accounts", "/admin/accounts", who="admin"),
     SitePage("admin-accounts-refused", "/admin/accounts", who="admin", status=400,
              submit="#add-bank button[type=submit]",
@@ -133,7 +150,7 @@ def build(engine: Engine, settings: Settings) -> dict[str, str]:
         profile = session.exec(select(SkillProfile).order_by(SkillProfile.id)).first()  # type: ignore[arg-type]
         assert profile is not None, "the demo loader 'skills-profiles' made no profile"
         return {"slug": listing.slug, "pledge": str(pledge.id), "listing": str(own.id), "need": str(need),
-                "profile": str(profile.id)}
+                "profile": str(profile.id), **build_missions(engine, session, MEMBER, STAFF, need, PASSWORD)}
 
 
 def _skills(session: Session) -> int:

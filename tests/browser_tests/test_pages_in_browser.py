@@ -13,6 +13,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from tests.browser_tests.site import (
     ADMIN,
+    HOST,
     LOCALES,
     MEMBER,
     PAGES,
@@ -26,7 +27,7 @@ from tests.browser_tests.site import (
 )
 
 AXE = Axe()
-PEOPLE = {"member": MEMBER, "promoter": PROMOTER, "staff": STAFF, "admin": ADMIN}
+PEOPLE = {"member": MEMBER, "promoter": PROMOTER, "host": HOST, "staff": STAFF, "admin": ADMIN}
 
 
 @pytest.fixture(scope="module")

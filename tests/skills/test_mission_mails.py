@@ -4,6 +4,7 @@ and delivered by a real SMTP server on loopback."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from email.header import decode_header, make_header
 
 import pytest
 from sqlmodel import select
@@ -96,4 +97,4 @@ def test_the_mails_leave_through_smtp(session, engine, settings, people):
         assert report.sent == queued >= 4
         box.wait_for(queued)
         to_host = box.to(c.host_user.email)
-        assert len(to_host) == 1 and "propose ses compétences" in to_host[0]["Subject"]
+        assert len(to_host) == 1 and "propose ses compétences" in str(make_header(decode_header(to_host[0]["Subject"])))

@@ -124,7 +124,8 @@ def test_a_double_clicked_offer_makes_one_mission(session, engine, people):
 
     def offer() -> str:
         with Session(engine, expire_on_commit=False) as db:
-            need, member, profile = db.get(Need, c.need.id), db.get(User, c.member.id), db.get(SkillProfile, c.profile.id)
+            need, member = db.get(Need, c.need.id), db.get(User, c.member.id)
+            profile = db.get(SkillProfile, c.profile.id)
             assert need is not None and member is not None and profile is not None
             mission = missions.offer(db, need, member, profile)
             db.commit()

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 from litestar.testing import TestClient
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from app.models.skills import Mission, SkillProfile
 from app.skills import missions
