@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from app.settings import Settings
-from tests.browser_tests.mission_site import build_missions
+from tests.browser_tests.mission_site import HOST, build_missions  # noqa: F401 - HOST is the page walk's host account
 
 PASSWORD = "correct horse battery"
 MEMBER, PROMOTER = "aminata@example.org", "ousmane.promoteur@example.org"
