@@ -200,7 +200,7 @@ def measure(backend: str, args: argparse.Namespace) -> list[str]:
     print(f"[{backend}] {build(url)}", flush=True)
     paths = _paths(url)
     results: dict[str, list[dict[str, float]]] = {name: [] for name in paths}
-    with serve(url, port=PORTS[backend]) as port:
+    with serve(url, port=PORTS[backend], timeout=120) as port:
         cookie = _staff_cookie(port)
         for name, (path, signed) in paths.items():
             answer = httpx.get(f"http://127.0.0.1:{port}{path}", headers={"Cookie": cookie if signed else ""})
@@ -234,7 +234,9 @@ def main() -> None:
     args = parser.parse_args()
     report: list[Any] = []
     for backend in args.backends.split(","):
-        report += measure(backend.strip(), args)
+        lines = measure(backend.strip(), args)
+        print("\n".join(lines), flush=True)  # each backend as soon as it is measured
+        report += lines
     print(f"one worker, {args.connections} connections, best of {args.rounds} rounds of {args.seconds:.0f} s; "
           "ratio = req/s / trivial req/s (anonymous)")
     print("\n".join(report))
