@@ -41,6 +41,6 @@ def load_demo(only_if_empty: bool = False, engine: Engine | None = None) -> str:
 
 def _import_loaders() -> None:
     """Domains register on import; a domain not built yet simply has no loader."""
-    for module in ("app.comparison.demo", "app.marketplace.demo", "app.skills.demo_profiles"):
+    for module in ("app.comparison.demo", "app.marketplace.demo", "app.skills.demo", "app.skills.demo_profiles"):
         if importlib.util.find_spec(module) is not None:
             importlib.import_module(module)

@@ -44,9 +44,13 @@ TEXT_LIMITS: dict[str, int] = {
     "mode": 16, "days_per_year": MAX_TEXT, "add_language": 3, "paused": 3, "find": 100, "action": 16,
     "profile_id": MAX_TEXT,
     # skills: offers and missions (a word to the host; dates as typed; days delivered; a profile from the matches)
-    "message": 2_000, "starts_on": 20, "ends_on": 20, "days": MAX_TEXT, "code": 40,
+    "message": 2_000, "days": MAX_TEXT, "code": 40,
+    # skills: a host institution (its form) and a need for expertise (see app.models.skills for the columns)
+    "name": 200, "description": 4_000, "website": 200, "phone": 40, "registration": 120,
+    "skills": 2_000, "languages": 120, "sector": 32, "days_wanted": MAX_TEXT,
+    "starts_on": 40, "ends_on": 40, "listing_id": MAX_TEXT, "outcome": 16,
 }
-PREFIXES: dict[str, int] = {"note_": TEXT_LIMITS["note"], "status_": 20, "skill_": 40, "lang_": 3}
+PREFIXES: dict[str, int] = {"note_": TEXT_LIMITS["note"], "status_": 20, "skill_": 40, "lang_": 3, "provides_": 16}
 
 
 def text_limit(name: str) -> int:

@@ -22,6 +22,7 @@ from app.marketplace.format import FILTERS as FAST_FORMATS
 from app.marketplace.labels import LABEL_FILTERS
 from app.reference import corridor_name, country_name
 from app.settings import PROJECT_ROOT
+from app.skills.labels import NEEDS_FILTERS
 from app.skills.mission_pages import offer_box
 from app.skills.missions import state_label
 from app.skills.occupations import FILTERS as SKILLS_FILTERS
@@ -62,6 +63,7 @@ def make_environment(template_dir: Path = TEMPLATE_DIR) -> Environment:
     env.filters.update(money=i18n.fmt_money, number=i18n.fmt_number, pct=i18n.fmt_pct, iban=receiving.grouped)
     env.globals.update(LABELS, payment_method=methods.get)
     env.filters.update(LABEL_FILTERS)  # marketplace codes -> translated words
+    env.filters.update(NEEDS_FILTERS)  # needs' and hosts' codes -> translated words
     env.filters.update(FAST_FORMATS)  # the same output as money/pct, for long lists
     env.filters.update(SKILLS_FILTERS)  # ISCO-08 groups, languages, ways of working -> words
     env.globals.update(part=memoised_parts(env), offer_rows=offer_rows, alert_amount_mark=ALERT_AMOUNT_MARK)

@@ -115,11 +115,12 @@ def check_registration(email: str, password: str, role: str) -> None:
 
 
 def register(session: Session, email: str, password: str, role: str, display_name: str, locale: str,
-             site_url: str, *, send: bool = True) -> User | None:
+             site_url: str, *, send: bool = True, roles: tuple[str, ...] = SELF_SERVICE_ROLES) -> User | None:
     """A new account and its confirmation mail; for an address that has an account already, a mail to
     its owner instead. The caller answers both the same way: no one learns which addresses have
-    accounts. `send=False` (a sending limit reached) queues no mail. None when the account existed."""
-    if role not in SELF_SERVICE_ROLES:
+    accounts. `send=False` (a sending limit reached) queues no mail. None when the account existed. `roles`:
+    the roles this form may create (host institutions register through their own form)."""
+    if role not in roles:
         raise BadInput(_("Unknown role."), field="role")
     try:
         with session.begin_nested():

@@ -14,14 +14,15 @@ def audit() -> None:
 
 @audit.command("verify")
 def audit_verify() -> None:
-    """Recompute every listing's hash chain; exit 1 and list the problems if anything was tampered with."""
+    """Recompute every hash chain (listings, needs, hosts); exit 1 and list the problems if any was tampered with."""
     from app.db import session_scope
     from app.marketplace.audit import verify
 
     with session_scope() as session:
         problems = verify(session)
     for problem in problems:
-        where = f"listing {problem.listing_id}" + (f", audit row {problem.entry_id}" if problem.entry_id else "")
+        row = f", audit row {problem.entry_id}" if problem.entry_id else ""
+        where = f"{problem.subject} {problem.subject_id}{row}"
         click.echo(f"TAMPERED {where}: {problem.message}", err=True)
     if problems:
         sys.exit(1)

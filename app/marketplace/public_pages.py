@@ -19,7 +19,7 @@ from app.cache import VersionedCache
 from app.errors import BadInput, DomainError, FormError, NotFound
 from app.flash import flash
 from app.i18n import _, current_locale
-from app.marketplace import disbursements, documents, listings, mails, pledges, search, your_currency
+from app.marketplace import disbursements, documents, listings, mails, pledges, search, sections, your_currency
 from app.marketplace.money import equivalent
 from app.marketplace.web import Form, is_htmx, page, signed_in
 from app.models import (
@@ -80,7 +80,8 @@ def project_context(db: Session, listing: Listing, user: User | None, settings: 
                 promoter=db.get(User, listing.promoter_id), my_pledges=mine,
                 payment_methods=methods.offered(db, listing, settings), errors={}, form={},
                 is_insider=documents.may_read(user, listing), viewer=user,
-                max_pledge=pledges.maximum(listing, settings))
+                max_pledge=pledges.maximum(listing, settings),
+                sections=sections.for_project(db, listing, user))
 
 
 class ProjectController(Controller):
