@@ -17,13 +17,8 @@ from app.models import AuditEntry, Host, HostKind, Need, NeedState, Role, User
 from app.models import HostState as H
 from app.models.base import utcnow
 from app.skills import need_vetting
+from app.skills.need_words import HOST_KINDS as KINDS
 
-KINDS = {
-    "hospital": N_("Hospital"), "health_centre": N_("Health centre"), "university": N_("University"),
-    "school": N_("School or training centre"), "cooperative": N_("Cooperative"),
-    "ministry": N_("Ministry service"), "municipality": N_("Municipality"), "association": N_("Association"),
-    "company": N_("Company"), "other": N_("Other institution"),
-}
 STATES = {"pending": N_("Waiting for vetting"), "approved": N_("Approved"), "rejected": N_("Rejected"),
           "suspended": N_("Suspended")}
 TRANSITIONS: dict[H, frozenset[H]] = {

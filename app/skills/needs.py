@@ -7,7 +7,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-import pycountry
 from sqlmodel import Session, col, func, select
 
 from app.errors import BadInput, Conflict, NotFound
@@ -17,6 +16,9 @@ from app.marketplace.search import PUBLIC_STATES
 from app.models import Host, HostProvides, Listing, Need, NeedState, Role, Sector, User, WorkMode
 from app.models.base import utcnow
 from app.numbers import parse_int
+from app.skills.need_words import MODES, PROVIDES
+from basics import languages as iso639
+from basics import occupations
 
 TEXTS = ("title", "description", "town")
 MAX_DAYS = 365
@@ -28,10 +30,6 @@ STATES = {
     "rejected": N_("Rejected"), "published": N_("Published"), "filled": N_("Filled"), "closed": N_("Closed"),
     "suspended": N_("Suspended"),
 }
-MODES = {"remote": N_("Remote"), "on_site": N_("On site"), "either": N_("Remote or on site")}
-PROVIDES = {"lodging": N_("Lodging"), "transport": N_("Travel to the place"), "meals": N_("Meals"),
-            "local_transport": N_("Local transport"), "stipend": N_("A daily allowance")}
-_OCCUPATION = re.compile(r"^[0-9]{4}$")
 _TAG = re.compile(r"\s+")
 
 
@@ -65,17 +63,15 @@ def normalise_skills(text: str) -> str:
 
 def normalise_languages(text: str) -> tuple[str, list[str]]:
     """ISO 639-1 codes, space or comma separated: the known ones in order, and the unknown ones."""
-    known: list[str] = []
-    unknown: list[str] = []
-    for raw in re.split(r"[\s,;]+", text.strip().lower()):
-        if not raw:
-            continue
-        if len(raw) == 2 and pycountry.languages.get(alpha_2=raw) is not None:
-            if raw not in known:
-                known.append(raw)
-        else:
-            unknown.append(raw)
-    return " ".join(known), unknown
+    codes = iso639.parse(text)
+    return " ".join(c for c in codes if iso639.is_code(c)), [c for c in codes if not iso639.is_code(c)]
+
+
+def occupation_choices(locale: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The 436 ISCO-08 unit groups under their major group, for a select that works without JavaScript."""
+    return [(major.label(locale), [(unit.code, f"{unit.code} — {unit.label(locale)}")
+                                   for unit in occupations.units(major.code)])
+            for major in occupations.children("")]
 
 
 def _date(raw: str, name: str, form: NeedForm) -> date | None:
@@ -104,9 +100,8 @@ def read_form(data: dict[str, str], listings: list[Listing] | None = None) -> Ne
             form.errors["listing_id"] = _("Please choose one of your projects.")
         form.values["listing_id"] = chosen.id if chosen else None
     occupation = get("occupation")
-    if not _OCCUPATION.match(occupation):
-        form.errors["occupation"] = _("Please give the occupation as an ISCO-08 unit group: four digits, for "
-                                      "example 2211 (generalist medical practitioners).")
+    if not occupations.is_unit(occupation):
+        form.errors["occupation"] = _("Please choose the occupation wanted.")
     skills = normalise_skills(data.get("skills") or "")
     languages, unknown = normalise_languages(get("languages"))
     if unknown:

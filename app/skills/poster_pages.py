@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from app.accounts.guards import requires_role
 from app.errors import DomainError, FormError
 from app.flash import flash
-from app.i18n import _
+from app.i18n import _, current_locale
 from app.marketplace.listings import country_choices
 from app.marketplace.web import Form, page, signed_in
 from app.models import AuditEntry, Host, Listing, Need, NeedState, Role, Sector, User, WorkMode
@@ -26,7 +26,8 @@ def _form_context(db: Session, me: User, need: Need | None = None) -> dict[str, 
     return {"need": need, "host": host, "countries": country_choices(),
             "sectors": list(Sector.__members__), "modes": [m.value for m in WorkMode],
             "provides": list(needs.PROVIDES), "provides_words": needs.PROVIDES, "listings": listings,
-            "project_choices": [(str(x.id), x.title) for x in listings or []]}
+            "project_choices": [(str(x.id), x.title) for x in listings or []],
+            "occupations": needs.occupation_choices(current_locale.get())}
 
 
 def _defaults(host: Host | None) -> dict[str, str]:
