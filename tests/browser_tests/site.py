@@ -19,6 +19,7 @@ from tests.browser_tests.mission_site import HOST, build_missions  # noqa: F401 
 PASSWORD = "correct horse battery"
 MEMBER, PROMOTER = "aminata@example.org", "ousmane.promoteur@example.org"
 STAFF, ADMIN = "mariama.staff@example.org", "ibrahima.admin@example.org"
+HOST = "direction@hopital-ziguinchor.example.org"  # a host institution's account, its institution pending
 LOCALES = ["fr-FR", "en-GB"]
 VIEWPORTS = {"desktop": (1280, 800), "phone": (360, 740)}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
@@ -80,6 +81,30 @@ PAGES = [
     SitePage("skills-need-signed-in", "/skills/needs/{need}", who="member"),
     SitePage("skills-need-missing", "/skills/needs/999999", status=404),
     SitePage("staff-skills-mapping", "/staff/skills/mapping", who="staff"),
+    SitePage("register-host", "/register/host"),
+    SitePage("register-host-refused", "/register/host", status=400,
+             fill=(("input[name=email]", "direction@"), ("input[name=name]", ""),
+                   ("input[name=website]", "hopital.sn"))),
+    SitePage("host-public", "/skills/hosts/{approved_host}"),
+    SitePage("host-missing", "/skills/hosts/{host}", status=404),  # pending: not public
+    SitePage("project-expertise", "/projects/{expertise_slug}"),
+    SitePage("my-host", "/my/host", who="host"),
+    SitePage("my-needs", "/my/needs", who="host"),
+    SitePage("my-need-new", "/my/needs/new", who="host"),
+    SitePage("my-need-refused", "/my/needs/new", who="host", status=400,
+             fill=(("input[name=title]", "Infirmier"), ("input[name=days_wanted]", "0"),
+                   ("input[name=languages]", "fr zz"))),
+    SitePage("my-need", "/my/needs/{draft_need}", who="host"),
+    SitePage("my-need-edit", "/my/needs/{draft_need}/edit", who="host"),
+    SitePage("my-needs-promoter", "/my/needs", who="promoter"),
+    SitePage("my-need-new-promoter", "/my/needs/new", who="promoter"),
+    SitePage("staff-skills", "/staff/skills", who="staff"),
+    SitePage("staff-hosts", "/staff/hosts", who="staff"),
+    SitePage("staff-host", "/staff/hosts/{host}", who="staff"),
+    SitePage("staff-need", "/staff/needs/{submitted_need}", who="staff"),
+    SitePage("staff-need-refused", "/staff/needs/{submitted_need}", who="staff", status=400,
+             submit="form[action$='/reject#decision'] button[type=submit]",
+             fill=(("#f-reason-reject", " "),)),
     SitePage("staff-skills-mapping-filtered", "/staff/skills/mapping?origin=SN&group=2", who="staff"),
     SitePage("my-skills", "/my/skills", who="member"),
     SitePage("my-skills-refused", "/my/skills", who="member", status=400, submit="main form button[value=save]",
@@ -150,7 +175,8 @@ def build(engine: Engine, settings: Settings) -> dict[str, str]:
         profile = session.exec(select(SkillProfile).order_by(SkillProfile.id)).first()  # type: ignore[arg-type]
         assert profile is not None, "the demo loader 'skills-profiles' made no profile"
         return {"slug": listing.slug, "pledge": str(pledge.id), "listing": str(own.id), "need": str(need),
-                "profile": str(profile.id), **build_missions(engine, session, MEMBER, STAFF, need, PASSWORD)}
+                "profile": str(profile.id), **build_missions(engine, session, MEMBER, STAFF, need, PASSWORD),
+                **_needs(session, engine, promoter, listing.id)}
 
 
 def _skills(session: Session) -> int:
@@ -171,3 +197,28 @@ def _skills(session: Session) -> int:
     session.commit()
     assert found.id is not None
     return found.id
+
+
+def _needs(session: Session, engine: Engine, promoter, listing_id: int | None) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """A host whose institution waits for vetting, with a draft and a submitted need; a promoter's draft need;
+    the demo's approved hospital and the example project that asks for expertise."""
+    from app.models import Host, Listing, Need
+    from app.skills import need_vetting
+    from tests.skills.helpers import host_account, need_draft
+
+    # The account has the password every page-walk person has (PASSWORD).
+    user, host = host_account(session, engine, HOST, name="Hôpital de la Paix, Ziguinchor", town="Ziguinchor",
+                              phone="+221 33 991 00 00")
+    draft_need = need_draft(session, user, host, title="Infirmière ou infirmier de bloc, deux semaines",
+                            occupation="2221", days_wanted="14")
+    submitted = need_draft(session, user, host, title="Pédiatre pour former les internes", occupation="2212")
+    need_vetting.submit(session, submitted, user)
+    need_draft(session, promoter, listing_id=listing_id, title="Électricien solaire pour la pompe", occupation="7411")
+    session.commit()
+    kaolack = session.exec(select(Host).where(Host.name.startswith("Centre hospitalier"))).first()  # type: ignore[attr-defined]
+    kayar = session.exec(select(Listing).join(Need, Need.listing_id == Listing.id)  # type: ignore[arg-type]
+                         .where(Need.state == "published")).first()
+    assert kaolack is not None and kayar is not None, "the skills demo data did not load"
+    return {"host": str(host.id), "draft_need": str(draft_need.id), "submitted_need": str(submitted.id),
+            "approved_host": str(kaolack.id), "expertise_slug": kayar.slug}
+
