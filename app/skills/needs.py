@@ -16,7 +16,7 @@ from app.marketplace.search import PUBLIC_STATES
 from app.models import Host, HostProvides, Listing, Need, NeedState, Role, Sector, User, WorkMode
 from app.models.base import utcnow
 from app.numbers import parse_int
-from app.skills.need_words import MODES, PROVIDES
+from app.skills.need_words import PROVIDES
 from basics import languages as iso639
 from basics import occupations
 
@@ -35,10 +35,6 @@ _TAG = re.compile(r"\s+")
 
 def state_label(code: str | None) -> str:
     return _(STATES[code]) if code in STATES else (code or "")
-
-
-def mode_label(code: str | None) -> str:
-    return _(MODES[code]) if code in MODES else (code or "")
 
 
 def provides_labels(codes: str) -> list[str]:
