@@ -19,7 +19,7 @@ from tests.browser_tests.mission_site import HOST, build_missions  # noqa: F401 
 PASSWORD = "correct horse battery"
 MEMBER, PROMOTER = "aminata@example.org", "ousmane.promoteur@example.org"
 STAFF, ADMIN = "mariama.staff@example.org", "ibrahima.admin@example.org"
-HOST = "direction@hopital-ziguinchor.example.org"  # a host institution's account, its institution pending
+PENDING_HOST = "direction@hopital-ziguinchor.example.org"  # a host institution's account, its institution pending
 LOCALES = ["fr-FR", "en-GB"]
 VIEWPORTS = {"desktop": (1280, 800), "phone": (360, 740)}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
@@ -200,19 +200,22 @@ def _skills(session: Session) -> int:
 
 
 def _needs(session: Session, engine: Engine, promoter, listing_id: int | None) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    """A host whose institution waits for vetting, with a draft and a submitted need; a promoter's draft need;
+    """A host whose institution waits for vetting, with a submitted need; a draft need of the page walk's host;
+    a promoter's draft need;
     the demo's approved hospital and the example project that asks for expertise."""
-    from app.models import Host, Listing, Need
+    from app.models import Host, Listing, Need, User
     from app.skills import need_vetting
     from tests.skills.helpers import host_account, need_draft
 
-    # The account has the password every page-walk person has (PASSWORD).
-    user, host = host_account(session, engine, HOST, name="Hôpital de la Paix, Ziguinchor", town="Ziguinchor",
-                              phone="+221 33 991 00 00")
-    draft_need = need_draft(session, user, host, title="Infirmière ou infirmier de bloc, deux semaines",
+    pending, host = host_account(session, engine, PENDING_HOST, name="Hôpital de la Paix, Ziguinchor",
+                                 town="Ziguinchor", phone="+221 33 991 00 00")
+    submitted = need_draft(session, pending, host, title="Pédiatre pour former les internes", occupation="2212")
+    need_vetting.submit(session, submitted, pending)
+    # The page walk's host account (the missions' clinic) has a draft need of its own.
+    clinic_user = session.exec(select(User).where(User.email == HOST)).one()
+    clinic = session.exec(select(Host).where(Host.user_id == clinic_user.id)).one()
+    draft_need = need_draft(session, clinic_user, clinic, title="Infirmière ou infirmier de bloc, deux semaines",
                             occupation="2221", days_wanted="14")
-    submitted = need_draft(session, user, host, title="Pédiatre pour former les internes", occupation="2212")
-    need_vetting.submit(session, submitted, user)
     need_draft(session, promoter, listing_id=listing_id, title="Électricien solaire pour la pompe", occupation="7411")
     session.commit()
     kaolack = session.exec(select(Host).where(Host.name.startswith("Centre hospitalier"))).first()  # type: ignore[attr-defined]
