@@ -173,6 +173,9 @@ def test_only_staff_see_a_profile_and_a_member_sees_only_their_own(client, sessi
     assert shown.status_code == 200 and "someone else&#39;s words" in shown.text
     matches = client.get(f"/staff/needs/{need.id}/matches")
     assert matches.status_code == 200 and f"/staff/profiles/{mine.id}" in matches.text
+    # the missions work serves the invitation: one button per match, naming the profile it invites
+    assert f'action="/staff/needs/{need.id}/invite"' in matches.text
+    assert f'name="profile_id" value="{mine.id}"' in matches.text
     assert client.get("/staff/profiles/999999").status_code == 404
     searched = client.get(f"/staff/needs/{need.id}/matches?q=someone", headers={"HX-Request": "true",
                                                                                  "HX-Target": "matches"})
