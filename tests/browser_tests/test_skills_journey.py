@@ -30,9 +30,6 @@ STAFF, MEMBER = "mariama.staff@example.org", "aissatou.member@example.org"
 HOST, HOST_PHONE = "direction@hopital-kaolack.example.org", "+221 33 941 00 00"
 HOSPITAL = "Hôpital régional de Kaolack"
 NEED = "Anesthésiste pour former l'équipe du bloc"
-# The host's registration and vetting and the need's posting are the needs stream's pages: driven through them
-# when they are on main; written to the tables otherwise (the report of the public stream says which ran).
-THROUGH_PAGES = False
 
 
 def _text(mail: Message) -> str:
@@ -185,14 +182,10 @@ def test_a_need_found_offered_brokered_delivered_and_certified(browser, site, la
     host = _page(browser, base_url, lang, offsite)
     staff = _page(browser, base_url, lang, offsite)
     _log_in(staff, t, STAFF)
-    if THROUGH_PAGES:
-        _register_host(host, t, mailbox)
-        need_id = _post_need(host, t)
-        _shot(host, "host-need", lang)
-        host_id = _vet_and_publish(staff, t, need_id)
-    else:
-        need_id, host_id = _seeded_host_and_need(settings.database_url)
-        _log_in(host, t, HOST)
+    _register_host(host, t, mailbox)
+    need_id = _post_need(host, t)
+    _shot(host, "host-need", lang)
+    host_id = _vet_and_publish(staff, t, need_id)
 
     # A member writes a profile, finds the need at /skills and offers.
     member = _page(browser, base_url, lang, offsite)
@@ -240,9 +233,8 @@ def test_a_need_found_offered_brokered_delivered_and_certified(browser, site, la
     visitor.goto(f"/skills/needs/{need_id}")
     expect(visitor.locator("dl.facts")).to_contain_text(t("Expertise given so far"))
     expect(visitor.locator("dl.facts")).to_contain_text(t("%(num)s days", num=5) if lang == "en" else "5 jours")
-    if THROUGH_PAGES:
-        visitor.goto(f"/skills/hosts/{host_id}")
-        expect(visitor.locator(".days-given")).to_contain_text("5")
+    visitor.goto(f"/skills/hosts/{host_id}")
+    expect(visitor.locator(".days-given")).to_contain_text("5")
     _shot(visitor, "days-given", lang)
 
     # The member downloads the certificate.
@@ -258,32 +250,3 @@ def test_a_need_found_offered_brokered_delivered_and_certified(browser, site, la
     assert HOSPITAL in text and "5" in text
     assert not offsite, offsite
 
-
-def _seeded_host_and_need(database_url: str) -> tuple[int, int]:
-    """The host's registration, its vetting and the need's posting and publication, written to the tables
-    (the needs stream's pages were not on main when this ran, see THROUGH_PAGES): an approved hospital whose
-    account can log in, and its published need. Returns (need id, host id)."""
-    from sqlmodel import Session, select
-
-    from app.models import Host, Need, User
-    from app.models.base import utcnow
-
-    engine = make_engine(database_url)
-    make_user(engine, HOST, role="host")
-    with Session(engine) as session:
-        owner = session.exec(select(User).where(User.email == HOST)).one()
-        owner.display_name = "Dr Awa Ndiaye"
-        hospital = Host(user_id=owner.id, name=HOSPITAL, kind="hospital", country="SN", town="Kaolack",
-                        state="approved", phone=HOST_PHONE)
-        session.add(hospital)
-        session.flush()
-        need = Need(title=NEED, description="Trois semaines au bloc opératoire.", occupation="2212",
-                    skills="anesthésie\nformation", languages="fr wo", country="SN", town="Kaolack",
-                    sector="health", mode="on_site", days_wanted=15, provides="lodging", host_id=hospital.id,
-                    posted_by=owner.id, state="published", published_at=utcnow())
-        session.add(need)
-        session.commit()
-        assert need.id is not None and hospital.id is not None
-        found = need.id, hospital.id
-    engine.dispose()
-    return found
