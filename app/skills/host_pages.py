@@ -85,8 +85,7 @@ class HostSpaceController(Controller):
         form = hosts.read_form(data)
         if host.state != HostState.pending.value:
             form.errors["form"] = _("Your institution is vetted: to change its details, write to programme staff.")
-        if form.errors:
-            db.rollback()
+        if form.errors:  # nothing was changed: the request's session ends without a commit
             raise FormError("my_host", form.errors, form=data,
                             context={"host": host, "needs": needs.for_poster(db, me), **_choices()})
         hosts.apply_form(host, form)

@@ -97,8 +97,7 @@ class PosterController(Controller):
         needs.require_editable(need)
         context = _form_context(db, me, need)
         form = needs.read_form(data, context["listings"])
-        if form.errors:
-            db.rollback()
+        if form.errors:  # nothing was changed: the request's session ends without a commit
             raise FormError("need_form", form.errors, form=data, context=context)
         needs.apply_form(db, need, form)
         db.commit()
