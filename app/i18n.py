@@ -5,11 +5,13 @@ from __future__ import annotations
 import gettext
 from collections.abc import Callable
 from contextvars import ContextVar
+from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 from io import BytesIO
 from typing import NamedTuple
 
+from babel.dates import format_date
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -147,6 +149,14 @@ def _fast(value: Decimal, shape: Callable[[int], _Shape | None]) -> str | None:
     text = found.apply(-value) if found is not None else None
     # a negative that rounds to zero is Babel's to write
     return text if text is not None and any(c in "123456789" for c in text) else None
+
+
+def fmt_date(value: date | datetime | None, locale: str | None = None) -> str:
+    """'20 novembre 2026' / '20 November 2026': a day in words, for what people keep (certificates, missions)."""
+    if value is None:
+        return ""
+    day = value.date() if isinstance(value, datetime) else value
+    return format_date(day, "d MMMM y", locale=_babel_locale(locale or current_locale.get()))
 
 
 def fmt_number(value: Decimal | int | None, digits: int = 2, locale: str | None = None) -> str:
