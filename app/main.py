@@ -23,6 +23,7 @@ from app.db import get_engine
 from app.deps import dependencies
 from app.errors import exception_handlers
 from app.limits import text_limits_middleware
+from app.loop_reads import close_loop_reader
 from app.mail import start_courier, stop_courier
 from app.marketplace.api import ProjectApiController
 from app.marketplace.routes import MARKETPLACE_HANDLERS
@@ -70,7 +71,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         # The scheduler, when SCHEDULER_ENABLED (it runs jobs only under its lock); the mail courier,
         # which delivers right after a commit that queued mail, when SMTP_HOST is set.
         on_startup=[start_in_app, _start_courier],
-        on_shutdown=[stop_in_app, _stop_courier],
+        on_shutdown=[stop_in_app, _stop_courier, close_loop_reader],
         dependencies=dependencies,
         middleware=[
             locale_middleware,

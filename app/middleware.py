@@ -14,6 +14,7 @@ from sqlmodel import Session
 from app import i18n
 from app.assets import static_cache_control
 from app.models import User
+from app.sessions import SESSION_USER
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
@@ -87,7 +88,10 @@ def user_middleware(app: ASGIApp) -> ASGIApp:
                     with Session(engine, expire_on_commit=False) as session:
                         return session.get(User, user_id)
 
-                user = await anyio.to_thread.run_sync(load)
+                read: Any = scope.get("state", {}).get(SESSION_USER, load)  # read with the session (the database store)
+                user = read if read is not load else await anyio.to_thread.run_sync(load)
+                if user is not None and user.id != user_id:
+                    user = None
                 # A session from an older epoch was ended (password reset or change, "sign out
                 # everywhere", account erased): it signs nobody in, and is dropped from the store.
                 if user is None or user.deleted_at is not None or session.get("epoch", 0) != user.session_epoch:
