@@ -49,7 +49,10 @@ class VersionedCache:
 
     def _check(self) -> None:
         now = time.monotonic()
-        version = self._read_version()
+        self._observe(self._read_version(), now)
+
+    def _observe(self, version: tuple[Any, ...], now: float) -> None:
+        """The version as read at ``now`` (monotonic clock; read before the data it versions)."""
         with self._lock:
             if version != self._version:
                 self._entries.clear()

@@ -59,8 +59,10 @@ from app.models.skills import (
     SkillProfile,
     WorkMode,
 )
+from app.models.versions import DataVersion
 
 __all__ = [
+    "DataVersion",
     "Host",
     "HostKind",
     "HostProvides",

@@ -6,18 +6,22 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from litestar import Controller, MediaType, Request, get, post
+import anyio.to_thread
+from litestar import Controller, Request, Response, get, post
 from litestar.response import Redirect, Template
 from sqlmodel import Session, col, select
 
 from app.accounts.guards import requires_role, staff_only
+from app.compressed import Layout
 from app.errors import BadInput, FormError, NotFound
 from app.flash import flash
-from app.i18n import _
+from app.i18n import _, current_locale
 from app.marketplace.web import Form, is_htmx, page, signed_in
 from app.models import Mission, Need, Role, SkillProfile, User
 from app.numbers import parse_page
+from app.page_cache import CSRF_INPUT_MARK, CSRF_MARK, environment, page_layout, serve_layout
 from app.skills import matching, profiles
+from app.skills.match_cache import match_cache
 
 # Host accounts are institutions: they post needs, they have no skill profile.
 member_only = requires_role(Role.member, Role.promoter, Role.staff)
@@ -87,20 +91,34 @@ class StaffProfileController(Controller):
     path = "/staff"
     guards = [staff_only]
 
-    @get("/needs/{need_id:int}/matches", sync_to_thread=True)
-    def matches(self, request: Request[Any, Any, Any], need_id: int, db: Session) -> Template:
-        need = _need(db, need_id)
+    @get("/needs/{need_id:int}/matches")
+    async def matches(self, request: Request[Any, Any, Any], need_id: int) -> Response[Any]:
+        """Async on purpose: the data version is read from the event loop and only a miss is built in a worker
+        thread (app.skills.match_cache); the staff member's own CSRF token is spliced in per request."""
         query = (request.query_params.get("q") or "").strip()[:100]
         try:
             number = parse_page(request.query_params.get("page"))
         except BadInput:  # a hand-edited page number shows the first page
             number = 1
-        found = matching.matches(db, need, query, number)
-        context: dict[str, Any] = {"need": need, "q": query, "result": found,
-                                   "can_invite": _route_exists(request, INVITE_PATH.format("{x}"))}
-        if is_htmx(request) and request.headers.get("hx-target") == "matches":
-            return Template("partials/_matches.html", context=context, media_type=MediaType.HTML)
-        return page("staff_matches", **context)
+        fragment = is_htmx(request) and request.headers.get("hx-target") == "matches"
+        template = "partials/_matches.html" if fragment else "pages/staff_matches.html"
+        env = environment(request)
+
+        def build(db: Session) -> Layout:
+            need = _need(db, need_id)
+            context = {"need": need, "q": query, "result": matching.matches(db, need, query, number),
+                       "can_invite": _route_exists(request, INVITE_PATH.format("{x}"))}
+            return page_layout(env.get_template(template).render(
+                request=request, csrf_token=lambda: CSRF_MARK, csrf_input=CSRF_INPUT_MARK, **context))
+
+        session: Any = request.scope.get("session") or {}
+        user = signed_in(request.scope.get("state", {}).get("user"))
+        cache = match_cache(request.app)
+        if session.get("flash") and not fragment:  # the message is shown once: not a page to keep
+            return serve_layout(request, await anyio.to_thread.run_sync(cache.build, build))
+        # the page shows the viewer's role (menu) and, in the language links, its own address
+        key = (need_id, query, number, template, current_locale.get(), user.role, str(request.url.query))
+        return serve_layout(request, await cache.layout(key, build))
 
     @get("/profiles/{profile_id:int}", sync_to_thread=True)
     def profile(self, profile_id: int, db: Session) -> Template:
