@@ -4,7 +4,8 @@ app, one uvicorn worker, 16 connections, side by side in one run, on SQLite and 
 Builds 50,000 skill profiles (with their full-text rows, through app.skills.fulltext) and 2,000 needs of 200
 approved host institutions, once per backend (var/bench/skills.sqlite3; database passerelle_bench_skills), then
 prints req/s, p50, p99 and the ratio to the trivial endpoint. Goal: p99 <= 50 ms and >= 0.3 x trivial.
-Usage: python bench/skills.py [--backends sqlite,postgres] [--seconds 4] [--rounds 3] [--rebuild]
+Usage: python bench/skills.py [--backends sqlite,postgres] [--seconds 4] [--rounds 3] [--only matches,/skills]
+       [--rebuild]
 """
 
 from __future__ import annotations
@@ -198,7 +199,8 @@ def measure(backend: str, args: argparse.Namespace) -> list[str]:
     if backend == "postgres":
         postgres_database(url)
     print(f"[{backend}] {build(url)}", flush=True)
-    paths = _paths(url)
+    paths = {name: path for name, path in _paths(url).items()
+             if name.startswith("trivial") or not args.only or any(word in name for word in args.only.split(","))}
     results: dict[str, list[dict[str, float]]] = {name: [] for name in paths}
     with serve(url, port=PORTS[backend], timeout=120) as port:
         cookie = _staff_cookie(port)
@@ -231,6 +233,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--only", default="", help="measure only the endpoints whose names contain one of these"
+                                                    " comma-separated words (and the trivial ones)")
     args = parser.parse_args()
     report: list[Any] = []
     for backend in args.backends.split(","):
