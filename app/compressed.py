@@ -80,13 +80,17 @@ Part = Piece | bytes  # fixed, or the request's own
 
 def gzipped(parts: Sequence[Part]) -> bytes:
     crc, size, out = 0, 0, [GZIP_HEADER]
+    own: dict[bytes, bytes] = {}  # a request's text that comes back (its CSRF token in every form) deflated once
     for part in parts:
         if isinstance(part, Piece):
             crc, size = part.follow(crc), size + len(part.text)
             out.append(part.deflated)
         elif part:
             crc, size = zlib.crc32(part, crc), size + len(part)
-            out.append(deflate(part, OWN_LEVEL))
+            deflated = own.get(part)
+            if deflated is None:
+                deflated = own[part] = deflate(part, OWN_LEVEL)
+            out.append(deflated)
     out += [FINAL, struct.pack("<II", crc, size & 0xFFFFFFFF)]
     return b"".join(out)
 

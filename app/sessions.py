@@ -7,8 +7,9 @@ changed, and issues a fresh id when the signed-in user changes (no session fixat
 With the database store, a request with a session cookie reads its session and its user in one statement
 (the user id taken from the session's JSON in SQL), from the event loop (`app.loop_reads`: no worker thread):
 `scope["state"]["session_user"]` then holds the user row (or None), which `app.middleware.user_middleware`
-checks (epoch, erasure) instead of reading it again. Nothing of it is kept between requests: a session ended
-or a role changed in any worker counts at the very next request.
+checks (epoch, erasure) instead of reading it again; `scope["state"]["data_versions"]` the data versions
+(app.models.versions, a few rows) read in the same statement, for the caches keyed on them. Nothing of it is
+kept between requests: a session ended or a role changed in any worker counts at the very next request.
 """
 
 from __future__ import annotations
@@ -28,32 +29,41 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import make_transient_to_detached
 
 from app.loop_reads import loop_reader
-from app.models import KeyValue, User
+from app.models import DataVersion, KeyValue, User
 from app.models.base import aware
 from app.store import DatabaseStore
 
 COOKIE = "passerelle_session"
 SESSION_USER = "session_user"  # scope state key: the user row read with the session (absent: not read)
+DATA_VERSIONS = "data_versions"  # scope state key: {name: token} of app.models.versions, read with the session
 log = logging.getLogger(__name__)
 KV, USERS = KeyValue.__table__, User.__table__  # type: ignore[attr-defined]
+_new_user = User._sa_class_manager.new_instance  # type: ignore[attr-defined]
 
 
 @lru_cache(maxsize=4)
 def with_user(dialect: str) -> Select[Any]:
     """SELECT a session's value and expiry with its user's row, the user id taken from the value's JSON in SQL
     (NULL, so no user, when the value is not JSON, on SQLite)."""
+    tokens = DataVersion.__table__.c  # type: ignore[attr-defined]
+    pair = tokens.name + "=" + tokens.token
     if dialect == "postgresql":
         uid: Any = cast(cast(func.convert_from(KV.c.value, "UTF8"), postgresql.JSON)["uid"].astext, Integer)
+        versions = func.string_agg(pair, " ")
     else:
         document = cast(KV.c.value, Text)
         uid = func.iif(func.json_valid(document), func.json_extract(document, "$.uid"), None)
-    return select(KV.c.value.label("session_value"), KV.c.expires_at.label("session_expires_at"), USERS) \
+        versions = func.group_concat(pair, " ")
+    return select(KV.c.value.label("session_value"), KV.c.expires_at.label("session_expires_at"),
+                  select(versions).scalar_subquery().label("data_versions"), USERS) \
         .select_from(KV.outerjoin(USERS, USERS.c.id == uid)).where(KV.c.key == bindparam("key"))
 
 
-async def read_with_user(app: Any, store: DatabaseStore, session_id: str) -> tuple[bytes | None, User | None, bool]:
+async def read_with_user(scope: Scope, store: DatabaseStore, session_id: str) -> tuple[bytes | None, User | None, bool]:
     """The session's stored value and its user (detached, as a closed ORM session leaves it), in one statement;
-    the last item says whether the user was read (False: `user_middleware` reads it)."""
+    the last item says whether the user was read (False: `user_middleware` reads it). The data versions, read in
+    the same statement, go to ``scope["state"][DATA_VERSIONS]``."""
+    app = scope["litestar_app"]
     try:
         row = await loop_reader(app).first(with_user(store.engine.dialect.name), {"key": store._key(session_id)})
     except (DBAPIError, ValueError) as error:  # a value that is not the JSON we write: read the plain way
@@ -61,12 +71,15 @@ async def read_with_user(app: Any, store: DatabaseStore, session_id: str) -> tup
         return await store.get(session_id), None, False
     if row is None:
         return None, None, True
+    scope.setdefault("state", {})[DATA_VERSIONS] = dict(
+        pair.partition("=")[::2] for pair in (row["data_versions"] or "").split())
     expires = aware(row["session_expires_at"])
     if expires is not None and expires <= datetime.now(UTC):
         return await store.get(session_id), None, False  # the store drops the expired row (if still that one)
     user = None
     if row["id"] is not None:
-        user = User(**{column.name: row[column.name] for column in USERS.c})
+        user = _new_user()  # as the ORM makes the object of a row it loads
+        user.__dict__.update({column.name: row[column.name] for column in USERS.c})
         make_transient_to_detached(user)  # persistent, not new: a handler may add it to its own session
     return bytes(row["session_value"]), user, True
 
@@ -91,7 +104,7 @@ class SessionMiddleware:
         loaded: dict[str, Any] = {}
         if session_id:
             if isinstance(store, DatabaseStore):
-                raw, user, joined = await read_with_user(scope["litestar_app"], store, session_id)
+                raw, user, joined = await read_with_user(scope, store, session_id)
                 if joined:
                     scope.setdefault("state", {})[SESSION_USER] = user
             else:

@@ -3,11 +3,11 @@ is kept as a ``Layout`` (gzipped once, each request's CSRF token spliced in) unt
 changes: a profile saved, paused or deleted, a member's name, a need, an offer or a mission
 (``app.models.versions.SKILLS``, replaced in the transaction of the change).
 
-Every request reads the version itself, first (one statement from the event loop, ``app.loop_reads``), so the
-first request after a change committed anywhere builds afresh; a miss is built in a worker thread, and an entry
-built from data read before the version moved is not kept. Nothing of a user is kept: the page differs between
-staff only by the CSRF token (spliced per request) and the role (in the key); a request with a message to
-flash is rendered apart.
+Every request reads the version itself, first (with its session, ``app.sessions``, or in a statement of its own
+from the event loop, ``app.loop_reads``), so the first request after a change committed anywhere builds afresh;
+a miss is built in a worker thread, and an entry built from data read before the version moved is not kept.
+Nothing of a user is kept: the page differs between staff only by the CSRF token (spliced per request) and the
+role (in the key); a request with a message to flash is rendered apart.
 """
 
 from __future__ import annotations
@@ -35,11 +35,14 @@ class MatchCache(VersionedCache):
         super().__init__(app.state.engine, recheck_seconds=float("inf"), size=256)
         self.reader = loop_reader(app)
 
-    async def layout(self, key: Hashable, build: Callable[[Session], Layout]) -> Layout:
-        """The entry for ``key`` at the version read now, built (in a worker thread) when missing."""
+    async def layout(self, key: Hashable, build: Callable[[Session], Layout], read: dict[str, str] | None) -> Layout:
+        """The entry for ``key`` at the version read by this request (``read``: the versions read with its
+        session, else read now), built (in a worker thread) when missing."""
         now = time.monotonic()
-        row = await self.reader.first(TOKEN, {"name": versions.SKILLS})
-        self._observe(((row or {}).get("token") or "",), now)
+        if read is None:
+            row = await self.reader.first(TOKEN, {"name": versions.SKILLS})
+            read = {versions.SKILLS: (row or {}).get("token") or ""}
+        self._observe((read.get(versions.SKILLS, ""),), now)
         generation = self.generation
         found: Layout | None = self.get(key)
         if found is None:

@@ -20,6 +20,7 @@ from app.marketplace.web import Form, is_htmx, page, signed_in
 from app.models import Mission, Need, Role, SkillProfile, User
 from app.numbers import parse_page
 from app.page_cache import CSRF_INPUT_MARK, CSRF_MARK, environment, page_layout, serve_layout
+from app.sessions import DATA_VERSIONS
 from app.skills import matching, profiles
 from app.skills.match_cache import match_cache
 
@@ -118,7 +119,7 @@ class StaffProfileController(Controller):
             return serve_layout(request, await anyio.to_thread.run_sync(cache.build, build))
         # the page shows the viewer's role (menu) and, in the language links, its own address
         key = (need_id, query, number, template, current_locale.get(), user.role, str(request.url.query))
-        return serve_layout(request, await cache.layout(key, build))
+        return serve_layout(request, await cache.layout(key, build, request.scope["state"].get(DATA_VERSIONS)))
 
     @get("/profiles/{profile_id:int}", sync_to_thread=True)
     def profile(self, profile_id: int, db: Session) -> Template:
