@@ -88,8 +88,9 @@ def user_middleware(app: ASGIApp) -> ASGIApp:
                     with Session(engine, expire_on_commit=False) as session:
                         return session.get(User, user_id)
 
-                read: Any = scope.get("state", {}).get(SESSION_USER, load)  # read with the session (the database store)
-                user = read if read is not load else await anyio.to_thread.run_sync(load)
+                state = scope.get("state", {})
+                # read with the session (the database store), else read now
+                user = state[SESSION_USER] if SESSION_USER in state else await anyio.to_thread.run_sync(load)
                 if user is not None and user.id != user_id:
                     user = None
                 # A session from an older epoch was ended (password reset or change, "sign out

@@ -16,7 +16,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from sqlalchemy import event, inspect, text
+from sqlalchemy import Select, bindparam, event, inspect, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction
 from sqlmodel import Field, SQLModel
@@ -38,12 +38,16 @@ class DataVersion(SQLModel, table=True):
     token: str = Field(max_length=32)
 
 
+# the kind's current token: read by the caches, from the event loop (`app.loop_reads`) or on a connection
+TOKEN: Select[Any] = select(DataVersion.__table__.c.token).where(  # type: ignore[attr-defined]
+    DataVersion.__table__.c.name == bindparam("name"))  # type: ignore[attr-defined]
+
+
 def read(conn: Connection, name: str) -> str:
     """The kind's current token ("" before its first change)."""
-    return conn.execute(_READ, {"name": name}).scalar() or ""
+    return conn.execute(TOKEN, {"name": name}).scalar() or ""
 
 
-_READ = text("SELECT token FROM data_version WHERE name = :name")
 _BUMP = text("INSERT INTO data_version (name, token) VALUES (:name, :token)"
              " ON CONFLICT (name) DO UPDATE SET token = excluded.token")
 

@@ -14,19 +14,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Hashable
-from typing import Any
 
 import anyio.to_thread
 from litestar import Litestar
-from sqlalchemy import Select, bindparam, select
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from app.cache import VersionedCache
 from app.compressed import Layout
 from app.loop_reads import loop_reader
-from app.models import DataVersion, versions
-
-TOKEN: Select[Any] = select(col(DataVersion.token)).where(col(DataVersion.name) == bindparam("name"))
+from app.models import versions
 
 
 class MatchCache(VersionedCache):
@@ -40,7 +36,7 @@ class MatchCache(VersionedCache):
         session, else read now), built (in a worker thread) when missing."""
         now = time.monotonic()
         if read is None:
-            row = await self.reader.first(TOKEN, {"name": versions.SKILLS})
+            row = await self.reader.first(versions.TOKEN, {"name": versions.SKILLS})
             read = {versions.SKILLS: (row or {}).get("token") or ""}
         self._observe((read.get(versions.SKILLS, ""),), now)
         generation = self.generation

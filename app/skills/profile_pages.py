@@ -117,8 +117,8 @@ class StaffProfileController(Controller):
         cache = match_cache(request.app)
         if session.get("flash") and not fragment:  # the message is shown once: not a page to keep
             return serve_layout(request, await anyio.to_thread.run_sync(cache.build, build))
-        # the page shows the viewer's role (menu) and, in the language links, its own address
-        key = (need_id, query, number, template, current_locale.get(), user.role, str(request.url.query))
+        # the page shows the viewer's role (menu) and, in the language links, its own address (which holds q and page)
+        key = (need_id, template, current_locale.get(), user.role, str(request.url.query))
         return serve_layout(request, await cache.layout(key, build, request.scope["state"].get(DATA_VERSIONS)))
 
     @get("/profiles/{profile_id:int}", sync_to_thread=True)
