@@ -73,6 +73,10 @@ def locale_middleware(app: ASGIApp) -> ASGIApp:
     return middleware
 
 
+def _an_id(value: Any) -> bool:
+    return type(value) is int and 0 < value < 2**63
+
+
 def user_middleware(app: ASGIApp) -> ASGIApp:
     """Loads the signed-in user (from the server-side session) into `request.state.user`."""
 
@@ -81,6 +85,8 @@ def user_middleware(app: ASGIApp) -> ASGIApp:
             session: Any = scope.get("session") or {}
             user_id = session.get("uid") if isinstance(session, dict) else None
             user = None
+            if user_id is not None and not _an_id(user_id):  # not a value we write: a damaged session
+                user_id, scope["session"] = None, {}
             if user_id is not None:
                 engine = scope["litestar_app"].state.engine
 

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
+import psycopg
 from litestar.datastructures import Cookie, MutableScopeHeaders
 from litestar.types import ASGIApp, Empty, Message, Receive, Scope, Send
 from sqlalchemy import Integer, Select, Text, bindparam, cast, func, select
@@ -66,7 +67,7 @@ async def read_with_user(scope: Scope, store: DatabaseStore, session_id: str) ->
     app = scope["litestar_app"]
     try:
         row = await loop_reader(app).first(with_user(store.engine.dialect.name), {"key": store._key(session_id)})
-    except (DBAPIError, ValueError) as error:  # a value that is not the JSON we write: read the plain way
+    except (DBAPIError, psycopg.Error, ValueError) as error:  # a value not the JSON we write: read the plain way
         log.warning("session %s… read apart from its user (%s)", session_id[:6], type(error).__name__)
         return await store.get(session_id), None, False
     if row is None:
@@ -109,7 +110,7 @@ class SessionMiddleware:
                     scope.setdefault("state", {})[SESSION_USER] = user
             else:
                 raw = await store.get(session_id)
-            loaded = json.loads(raw) if raw else {}
+            loaded = _parsed(raw)
         scope["session"] = dict(loaded)
 
         async def send_wrapper(message: Message) -> None:
@@ -136,6 +137,21 @@ class SessionMiddleware:
             session_id = secrets.token_urlsafe(32)
         await store.set(session_id, json.dumps(current, default=str), expires_in=self.max_age)
         headers.add("Set-Cookie", self._cookie(session_id, self.max_age))
+
+
+def _parsed(raw: bytes | None) -> dict[str, Any]:
+    """The stored session, or empty when the value is not the JSON object we write (damaged, or another
+    program's): the request goes on signed out and the response drops the value and clears the cookie."""
+    if not raw:
+        return {}
+    try:
+        loaded = json.loads(raw)
+    except ValueError:  # not JSON, or not UTF-8
+        loaded = None
+    if not isinstance(loaded, dict):
+        log.warning("a stored session that is not a JSON object was dropped")
+        return {}
+    return loaded
 
 
 def _cookie_value(scope: Scope, name: str) -> str | None:

@@ -4,12 +4,14 @@ on every worker."""
 
 from __future__ import annotations
 
+import pytest
 from litestar.testing import TestClient
 from sqlalchemy import text
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.main import create_app
-from app.models import User
+from app.models import KeyValue, User
+from app.sessions import COOKIE
 from tests.support import login, make_user, post_form
 
 BASE = "http://testserver.local"
@@ -74,4 +76,30 @@ def test_reads_go_on_when_the_database_drops_the_loop_connections(client, engine
                                  {"name": APPLICATION}).scalar()
         assert ended, "the loop reads have their own connections"
     assert _staff_desk(client) == 200
+    assert _staff_desk(client) == 200
+
+
+@pytest.mark.parametrize("damaged", [b"not json", b"\xff\xfe{\"uid\": 1}", b"[1, 2]", b"\"a string\"",
+                                     b"{\"uid\": \"x\"}", b"{\"uid\": 99999999999999999999}", b""])
+def test_a_damaged_stored_session_signs_out_without_an_error(client, engine, damaged):  # type: ignore[no-untyped-def]
+    """A stored session value that is not the JSON object we write (damaged, or written by something else) is
+    read as no session: the page answers signed out, the value is dropped and the cookie cleared; never a 500."""
+    make_user(engine, STAFF, "staff")
+    login(client, STAFF)
+    assert _staff_desk(client) == 200
+    session_id = client.cookies.get(COOKIE)
+    assert session_id
+    with engine.begin() as conn:
+        changed = conn.execute(KeyValue.__table__.update()  # type: ignore[attr-defined]
+                               .where(KeyValue.__table__.c.key.endswith(session_id))  # type: ignore[attr-defined]
+                               .values(value=damaged)).rowcount
+    assert changed == 1
+    page = client.get("/account", follow_redirects=False)
+    assert page.status_code in (302, 303), page.text[:300]
+    assert _staff_desk(client) in (302, 303, 401)
+    assert client.get("/login").status_code == 200
+    with engine.connect() as conn:
+        left = conn.execute(select(KeyValue).where(col(KeyValue.key).endswith(session_id))).all()
+    assert not left, "the damaged value is dropped"
+    login(client, STAFF)  # and signing in again works
     assert _staff_desk(client) == 200
