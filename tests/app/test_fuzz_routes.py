@@ -1,8 +1,9 @@
 """Issue 10, done-when 3: a fuzz test over EVERY route of the app finds no 5xx.
 
 The routes are walked from `app.routes` (a route added tomorrow is fuzzed too), served on loopback with the
-demo data and rows owned by the people below. Hypothesis picks a person (anonymous, member, promoter, staff,
-admin, each signed in with a valid CSRF token), a route and method, path parameters (real ids and slugs,
+demo data and rows owned by the people below (listings, a pledge; a host's need, a listing's need, profiles,
+an offer and an invitation). Hypothesis picks a person (anonymous, member, promoter, host, staff, admin, each
+signed in with a valid CSRF token), a route and method, path parameters (real ids and slugs,
 ids beyond 64 bits, "²", long or hostile text), a query string and a form of odd values (names taken from
 the templates' form fields); every answer must be below 500, within a per-request timeout.
 """
@@ -26,17 +27,20 @@ from sqlmodel import Session, select
 
 from app.demo import load_demo
 from app.main import create_app
-from app.models import Listing, ListingDocument, PledgeMethod
+from app.models import Host, Listing, ListingDocument, Mission, Need, PledgeMethod, SkillProfile
 from app.settings import Settings
+from app.skills import missions
 from tests.browser import serve
 from tests.marketplace.helpers import person, published
+from tests.skills.helpers import host_account, published_need
+from tests.skills.mission_helpers import profile
 from tests.support import csrf_from, login
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "300"))
 SEARCH = os.environ.get("FUZZ_SEARCH") == "1"  # a fresh random search instead of the reproducible one
 REQUEST_TIMEOUT = 20.0  # seconds: a request that takes longer has stalled, and fails the test
-ROLES = ("anonymous", "member", "promoter", "staff", "admin")
+ROLES = ("anonymous", "member", "promoter", "host", "staff", "admin")
 # Left out: they end the person's own session or account, so the rest of the run would be anonymous;
 # and the staff's "run this collector now", which reaches the sources over the network. Each has tests of its own.
 SKIPPED = {("POST", "/logout"), ("POST", "/account/delete"), ("POST", "/account/sign-out-everywhere"),
@@ -48,7 +52,8 @@ ODD = ["", " ", "0", "-1", "1", "2", "²", "³", "٣", "1e308", "1E+20", "NaN", 
        "../../etc/passwd", "%00", "x" * 5000, "FR-SN", "FR", "SN", "EUR", "XOF", "approve", "reject", "all",
        "dead", "csv", "2025Q3", "received", "bank_transfer", "mobile_money", "stripe", "https://evil.example/",
        "//evil.example", "\u202egnp.exe"]
-QUERY_NAMES = ["page", "amount", "from", "to", "receive", "currency", "payout", "payin", "sort", "q", "status",
+QUERY_NAMES = ["occupation", "origin", "residence", "group", "remote", "state",
+               "page", "amount", "from", "to", "receive", "currency", "payout", "payin", "sort", "q", "status",
                "country", "sector", "model", "next", "show", "token", "code", "period", "amount_usd", "format",
                "email", "lang", "snapshot", "milestone_id", "mode"]
 
@@ -64,15 +69,24 @@ def site(db_url: str, engine, session: Session, tmp_path: Path) -> Iterator[dict
     settings_ = Settings(database_url=db_url, scheduler_enabled=False, passerelle_env="test",
                          upload_dir=tmp_path / "uploads")
     load_demo(engine=engine)
-    people = {role: person(session, engine, f"{role}@example.org", role) for role in ROLES[1:]}
+    people = {role: person(session, engine, f"{role}@example.org", role) for role in ROLES[1:] if role != "host"}
+    people["host"], host = host_account(session, engine, "host@example.org", "approved", people["staff"])
     live = published(session, settings_, people["promoter"], people["staff"], title="Ruches de Sikasso")
     from app.marketplace import pledges
 
     pledge = pledges.create(session, live, people["member"], Decimal("40"), PledgeMethod.bank_transfer,
                             settings=settings_)
     session.commit()
-    ids = {v for v in session.exec(select(Listing.id)).all() if v} | \
-        {v for v in session.exec(select(ListingDocument.id)).all() if v} | {pledge.id or 1}
+    # the skills side: a published need of the host, one of the promoter's listing, the member's profile and offer,
+    # an invitation of the admin's profile (ids of every kind are then real ones for some person, not for others)
+    need = published_need(session, people["host"], people["staff"], host)
+    published_need(session, people["promoter"], people["staff"], listing_id=live.id,
+                   title="Comptable pour la coopérative")
+    offer = missions.offer(session, need, people["member"], profile(session, people["member"]), "Disponible en mars.")
+    missions.invite(session, need, profile(session, people["admin"]), people["staff"])
+    session.commit()
+    ids = {v for model in (Listing, ListingDocument, Need, Host, SkillProfile, Mission)
+           for v in session.exec(select(model.id)).all() if v} | {pledge.id or 1, offer.id or 1}  # type: ignore[attr-defined]
     slugs = list(session.exec(select(Listing.slug)).all())
     app = create_app(settings_)
     with serve(app) as base_url:
