@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from app.billing import payments
 from app.billing.gateway import BillingGateway, gateway_for
 from app.marketplace import vetting
+from app.marketplace.format import money
 from app.marketplace.notify import N_, mail_user
 from app.marketplace.settlement import settle_stopped
 from app.models import FundingModel, Listing, ListingState, Pledge, PledgeState, User
@@ -71,7 +72,9 @@ def _close_one(session: Session, listing: Listing, now: datetime, gateway: Billi
         funded = listing.secured_total > 0
     else:
         funded = listing.secured_total >= listing.goal
-    reason = f"campaign closed at its deadline: {listing.secured_total} of {listing.goal} {listing.currency} secured"
+    # the trail keeps this sentence as written (it is hashed): in English, amounts as an English reader writes them
+    secured, goal = (money(value, listing.currency, "en") for value in (listing.secured_total, listing.goal))
+    reason = f"campaign closed at its deadline: {secured} of {goal} secured"
     vetting.transition(session, listing, None, S.funded if funded else S.expired, reason, now=now)
     listing.closed_at = now
     session.add(listing)

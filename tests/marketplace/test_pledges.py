@@ -14,7 +14,8 @@ from sqlmodel import Session, select
 from app.errors import BadInput, Conflict, Forbidden
 from app.marketplace import audit, pledges
 from app.marketplace.campaigns import close_due_campaigns
-from app.models import Listing, OutboxMessage, Pledge, PledgeMethod, PledgeState
+from app.marketplace.format import money
+from app.models import AuditEntry, Listing, OutboxMessage, Pledge, PledgeMethod, PledgeState
 from app.models.base import utcnow
 from tests.marketplace.helpers import person, published
 
@@ -107,6 +108,11 @@ def test_goal_reached_is_funded_and_keep_it_all_keeps_any_amount(session, settin
     report = close_due_campaigns(session, utcnow() + timedelta(days=31), settings, None)
     assert sorted(report.funded) == sorted([aon.slug, kia.slug])
     assert _fresh(session, aon).state == "funded" and _fresh(session, kia).state == "funded"
+    closed = session.exec(select(AuditEntry.reason).where(AuditEntry.listing_id == kia.id,
+                                                          AuditEntry.to_state == "funded")).one()
+    assert closed == f"campaign closed at its deadline: {money(Decimal('40'), kia.currency, 'en')} of " \
+        f"{money(kia.goal, kia.currency, 'en')} secured", "amounts written as a reader writes them"
+    assert "000000" not in closed
 
 
 def _concurrent_pledges(db_url: str, listing_id: int, member_ids: list[int], staff_id: int) -> list[Exception]:
