@@ -46,6 +46,7 @@ OPERATOR_LABELS = {
 BANK_CURRENCIES = ("EUR", "XOF", "XAF")
 CURRENCY_NAMES = {"EUR": N_("euro"), "XOF": N_("CFA franc (BCEAO)"), "XAF": N_("CFA franc (BEAC)")}
 _IBAN = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}")
+_IBAN_START = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]*")  # an IBAN's shape, of any length
 _BIC = re.compile(r"[A-Z]{4}([A-Z]{2})[A-Z0-9]{2}(?:[A-Z0-9]{3})?")
 _SEPARATORS = re.compile(r"[\s.\-()/]")
 
@@ -60,16 +61,19 @@ def grouped(iban: str) -> str:
 
 
 def iban_error(raw: str) -> str | None:
-    """Why `raw` is not an IBAN, or None."""
+    """Why `raw` is not an IBAN, or None: the shape first, then the country, then the length (the most useful
+    thing to tell someone who left a group out), then the check digits."""
     iban = compact(raw)
-    if not _IBAN.fullmatch(iban):
+    if not _IBAN_START.fullmatch(iban):
         return _("An IBAN starts with two letters and two digits, followed by up to 30 letters and digits.")
-    expected = IBAN_LENGTHS.get(iban[:2])
     if alpha2(iban[:2]) is None:
         return _("An IBAN starts with the code of its country (FR, SN, …).")
+    expected = IBAN_LENGTHS.get(iban[:2])
     if expected is not None and len(iban) != expected:
         return _("This IBAN has %(length)s characters; IBANs of this country have %(expected)s.",
                  length=len(iban), expected=expected)
+    if not _IBAN.fullmatch(iban):
+        return _("This IBAN has %(length)s characters; an IBAN has between 15 and 34.", length=len(iban))
     rearranged = iban[4:] + iban[:4]
     if int("".join(str(int(char, 36)) for char in rearranged)) % 97 != 1:
         return _("This IBAN's check digits are wrong: a character is probably mistyped.")

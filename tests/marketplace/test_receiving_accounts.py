@@ -142,3 +142,14 @@ def test_a_bank_transfer_receipt_shows_the_iban_and_the_euro_amount(client, sess
     token = csrf_from(client.get(page).text)
     receipt = client.post(f"{page}/pledge", data={"amount": "50", "method": "bank_transfer", "_csrf_token": token}).text
     assert "FR76 3000 6000 0112 3456 7890 189" in receipt and "€50.00" in receipt and "AGRIFRPP" in receipt
+
+
+@pytest.mark.parametrize(("raw", "says"), [
+    ("FR76 3000 6", "Cet IBAN a 9 caractères ; les IBAN de ce pays en ont 27."),  # groups left out
+    ("FR76", "Cet IBAN a 4 caractères ; les IBAN de ce pays en ont 27."),
+    ("QA12 345", "Cet IBAN a 7 caractères ; un IBAN en a entre 15 et 34."),  # a country of no known length
+    ("ZZ12 3456 7890 1234", "Un IBAN commence par le code de son pays (FR, SN…)."),
+    ("3000 6000", "Un IBAN commence par deux lettres et deux chiffres, suivis de 30 lettres et chiffres au plus."),
+])
+def test_a_short_iban_is_told_its_length_not_only_its_shape(raw, says):
+    assert receiving.iban_error(raw) == says
