@@ -1,4 +1,4 @@
-"""The one place where text from a request becomes a number: money, amounts, counts, pages and ids.
+"""The one place where text from a request becomes a number: money, amounts, counts, pages, ids and days.
 
 Every parser is bounded before any arithmetic (length, digits, places, range), reads only ASCII digits
 (`str.isdigit()` accepts "²", which `int()` refuses) and answers a translated `BadInput` naming the field;
@@ -22,6 +22,7 @@ groups that are not of three digits (`12 34`), and anything outside [minimum, ma
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 
 from litestar.types import ASGIApp, Receive, Scope, Send
@@ -35,6 +36,9 @@ MAX_ID = 2**31 - 1
 MAX_TEXT = 48  # longer than any number a person types, short enough to refuse "0.000…0001" outright
 MAX_PAGE = 10_000
 
+EARLIEST_DAY, LATEST_DAY = date(2000, 1, 1), date(2100, 12, 31)  # any day a form of this app can mean
+_DMY = re.compile(r"([0-9]{1,2})[/.\-]([0-9]{1,2})[/.\-]([0-9]{4})")  # 01/03/2027, 1.3.2027, 01-03-2027: day first
+_YMD = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")  # 2027-03-01, as a date field sends it
 _GROUPING = " \u00a0\u202f\u2009'\u2019"  # spaces, no-break and thin spaces, apostrophes
 _SHAPE = re.compile(r"[0-9][0-9., ]*|[.,][0-9]+")  # ASCII digits only: "²" and "٣" are not numbers here
 _FRACTION = re.compile(r"[0-9]*")
@@ -179,3 +183,26 @@ def id_bounds_middleware(app: ASGIApp) -> ASGIApp:
         await app(scope, receive, send)
 
     return middleware
+
+
+def parse_date(raw: object, *, field: str, earliest: date = EARLIEST_DAY, latest: date = LATEST_DAY,
+               invalid: str | None = None) -> date:
+    """A day as a date field sends it (2027-03-01) or as people write it, day first (01/03/2027, 1.3.2027),
+    within [earliest, latest]; anything else (31/02, 2027-13-45, a year 99999) is the field's `BadInput`."""
+    text = "" if raw is None else str(raw).strip()
+    message = invalid or _("Please give a date such as 2027-03-01.")
+    found = _YMD.fullmatch(text) if len(text) <= 10 else None
+    dmy = _DMY.fullmatch(text) if found is None and len(text) <= 10 else None
+    try:
+        if found is not None:
+            day = date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
+        elif dmy is not None:
+            day = date(int(dmy.group(3)), int(dmy.group(2)), int(dmy.group(1)))
+        else:
+            raise BadInput(message, field=field)
+    except ValueError:
+        raise BadInput(message, field=field) from None
+    if not earliest <= day <= latest:
+        raise BadInput(_("Please give a date between %(earliest)s and %(latest)s.", earliest=earliest.isoformat(),
+                         latest=latest.isoformat()), field=field)
+    return day

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import timedelta
 from decimal import Decimal
 
 from sqlmodel import Session, col, func, select
@@ -13,7 +13,8 @@ from app.marketplace import vetting
 from app.marketplace.listings import milestones_of
 from app.marketplace.money import read_amount
 from app.models import Disbursement, Listing, ListingState, Pledge, PledgeState, User
-from app.numbers import parse_id
+from app.models.base import utcnow
+from app.numbers import parse_date, parse_id
 
 S = ListingState
 
@@ -35,10 +36,8 @@ def record(session: Session, listing: Listing, staff: User, data: dict[str, str]
         raise Conflict(_("Disbursements are recorded for funded projects only."))
     amount = read_amount(data.get("amount", ""), listing.currency, field="amount",
                          invalid=_("Please enter the amount paid out."))
-    try:
-        paid_on = date.fromisoformat(data.get("paid_on", "").strip())
-    except ValueError:
-        raise BadInput(_("Please enter the payment date as YYYY-MM-DD."), field="paid_on") from None
+    paid_on = parse_date(data.get("paid_on", ""), field="paid_on", latest=(utcnow() + timedelta(days=1)).date(),
+                         invalid=_("Please enter the payment date as YYYY-MM-DD."))
     reference = data.get("reference", "").strip()
     if not reference:
         raise BadInput(_("Please enter the bank or mobile-money reference of the payment."), field="reference")

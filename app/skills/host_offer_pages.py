@@ -3,8 +3,6 @@ a host reads a member's profile, and only for an offer staff put to them."""
 
 from __future__ import annotations
 
-import re
-from datetime import date
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -12,20 +10,19 @@ from litestar.response import Redirect, Template
 from sqlmodel import Session, col, select
 
 from app.accounts.guards import requires_login
-from app.errors import BadInput, DomainError, FormError, NotFound
+from app.errors import DomainError, FormError, NotFound
 from app.flash import flash
 from app.i18n import _
 from app.marketplace.web import Form, page, signed_in
 from app.models import User
 from app.models.skills import Mission, MissionState, Need, SkillProfile
-from app.numbers import parse_int
+from app.numbers import parse_date, parse_int
 from app.settings import Settings
 from app.skills import contacts, missions
 from app.skills.mission_view import describe_need, profile_facts
 
 # The profile stays visible while the offer stands or the mission it became; not after a withdrawal.
 PROFILE_SHOWN = frozenset({MissionState.offered.value, *missions.AGREED})
-_DMY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
 
 
 def own_need(db: Session, need_id: int, user: User | None) -> Need:
@@ -50,17 +47,6 @@ def host_context(db: Session, need: Need, mission: Mission) -> dict[str, Any]:
                 profile=profile_facts(profile) if profile is not None else None,
                 member_contact=contacts.of_member(db, mission), events=missions.events(db, mission),
                 form={}, errors={})
-
-
-def read_date(raw: str, field: str) -> date:
-    """A day as a date field sends it (2027-03-01) or as people write it (01/03/2027)."""
-    text = raw.strip()
-    try:
-        if (dmy := _DMY.fullmatch(text)) is not None:
-            return date(int(dmy.group(3)), int(dmy.group(2)), int(dmy.group(1)))
-        return date.fromisoformat(text)
-    except ValueError:
-        raise BadInput(_("Please give a date such as 2027-03-01."), field=field) from None
 
 
 class HostOfferController(Controller):
@@ -103,8 +89,8 @@ class HostOfferController(Controller):
             missions.decline(db, mission, me, data.get("reason", ""))
             return _("You declined the offer. The member is told, politely.")
         if action == "schedule":
-            starts = read_date(data.get("starts_on", ""), "starts_on")
-            ends = read_date(data.get("ends_on", ""), "ends_on")
+            starts = parse_date(data.get("starts_on", ""), field="starts_on")
+            ends = parse_date(data.get("ends_on", ""), field="ends_on")
             missions.schedule(db, mission, me, starts, ends)
             return _("The dates are saved; the member is told.")
         if action == "complete":

@@ -15,7 +15,7 @@ from app.marketplace.listings import COUNTRIES
 from app.marketplace.search import PUBLIC_STATES
 from app.models import Host, HostProvides, Listing, Need, NeedState, Role, Sector, User, WorkMode
 from app.models.base import utcnow
-from app.numbers import parse_int
+from app.numbers import parse_date, parse_int
 from app.skills.need_words import PROVIDES
 from basics import languages as iso639
 from basics import occupations
@@ -71,12 +71,12 @@ def occupation_choices(locale: str) -> list[tuple[str, list[tuple[str, str]]]]:
 
 
 def _date(raw: str, name: str, form: NeedForm) -> date | None:
-    if not raw:
+    if not raw.strip():
         return None
     try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        form.errors[name] = _("Please give a date as year-month-day, for example 2027-03-01.")
+        return parse_date(raw, field=name)
+    except BadInput as error:
+        form.errors[name] = error.message
         return None
 
 

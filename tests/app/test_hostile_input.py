@@ -113,7 +113,7 @@ def test_staff_milestone_superscript_two(session, world) -> None:  # type: ignor
     session.flush()
     for milestone in ("²", HUGE, "abc", "-1"):
         with pytest.raises(BadInput) as refused:
-            disbursements.record(session, live, staff, {"amount": "50", "paid_on": "2027-01-02", "reference": "VIR-1",
+            disbursements.record(session, live, staff, {"amount": "50", "paid_on": "2026-01-02", "reference": "VIR-1",
                                                         "milestone_id": milestone})
         assert refused.value.field == "milestone_id"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 
 from app.errors import BadInput
 from app.i18n import current_locale
-from app.numbers import MAX_ID, parse_decimal, parse_id, parse_int, parse_page
+from app.numbers import MAX_ID, parse_date, parse_decimal, parse_id, parse_int, parse_page
 
 MONEY = {"places": 2, "minimum": Decimal("0.01"), "maximum": Decimal("1000000"), "currency": "EUR"}
 
@@ -111,3 +112,29 @@ def test_every_amount_in_bounds_reads_back(value: Decimal) -> None:
     assert money(f"{value:f}") == value
     assert money(f"{value:,.2f}") == value
     assert money(f"{value:,.2f}".replace(",", " ").replace(".", ",")) == value
+
+
+@pytest.mark.parametrize(("raw", "day"), [
+    ("2027-03-01", date(2027, 3, 1)), (" 2027-3-1 ", date(2027, 3, 1)), ("01/03/2027", date(2027, 3, 1)),
+    ("1.3.2027", date(2027, 3, 1)), ("01-03-2027", date(2027, 3, 1)), ("29/02/2028", date(2028, 2, 29)),
+])
+def test_days_are_read_as_a_date_field_sends_them_or_day_first(raw, day):
+    assert parse_date(raw, field="starts_on") == day
+
+
+@pytest.mark.parametrize("raw", ["", " ", "2027-02-30", "30/02/2027", "2026-13-45", "2027-03-01T10:00", "20270301",
+                                 "2027-W09-1", "03/2027", "٢٠٢٧-٠٣-٠١", "²027-03-01", "99999-01-01", "x" * 5000,
+                                 "2027-03-01\x00", None])
+def test_what_is_not_a_day_is_the_fields_error(raw):
+    with pytest.raises(BadInput) as refused:
+        parse_date(raw, field="starts_on")
+    assert refused.value.field == "starts_on"
+
+
+def test_a_day_out_of_bounds_is_told_the_bounds():
+    with pytest.raises(BadInput) as refused:
+        parse_date("1900-01-01", field="paid_on")
+    assert "2000-01-01" in refused.value.message and "2100-12-31" in refused.value.message
+    with pytest.raises(BadInput):
+        parse_date("2027-03-02", field="paid_on", latest=date(2027, 3, 1))
+    assert parse_date("2027-03-01", field="paid_on", latest=date(2027, 3, 1)) == date(2027, 3, 1)

@@ -167,3 +167,20 @@ def test_the_project_page_shows_expertise_wanted_and_days_given(client, session,
     assert 'id="expertise"' in page.text and "Refrigeration technician" in page.text
     assert hidden.title not in page.text
     assert re.search(r"7\s+(days of expertise given|jours d(&#39;|')expertise donnés)", page.text)
+
+
+def test_a_need_period_is_read_as_people_write_it_and_a_wrong_day_is_told_beside_its_field(client, session, engine):
+    user, _host = host_account(session, engine, "hopital@example.org")
+    login(client, user.email)
+    bad = NEED_FORM | {"starts_on": "31/02/2027", "ends_on": "2300-01-01"}
+    refused = post_form(client, "/my/needs/new", "/my/needs/new", bad, headers={"accept-language": "fr"})
+    assert refused.status_code == 400
+    assert 'id="f-starts_on-error"' in refused.text and 'id="f-ends_on-error"' in refused.text
+    assert "2027-03-01" in refused.text and "2100-12-31" in refused.text  # the example, and the bounds
+    assert 'value="31/02/2027"' in refused.text  # what was typed is kept
+    made = post_form(client, "/my/needs/new", "/my/needs/new", NEED_FORM | {"starts_on": "01/03/2027",
+                                                                            "ends_on": "2027-3-21"},
+                     follow_redirects=False)
+    assert made.status_code in (302, 303)
+    need = session.exec(select(Need)).one()
+    assert (need.starts_on.isoformat(), need.ends_on.isoformat()) == ("2027-03-01", "2027-03-21")  # type: ignore[union-attr]
