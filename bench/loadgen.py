@@ -6,6 +6,8 @@ figure we quote is a ratio of two endpoints measured the same way in the same ru
 
 A path containing ``{amount}`` gets a different amount on every request (100.00, 100.01, … from the
 ``start``-th): what senders do, each typing their own, so that no answer comes from a cache.
+A path ``@FILE`` sends the targets listed in FILE (one a line) in turn, from the ``start``-th, round and round:
+more distinct targets than a cache holds (and in a cycle) means every answer is built afresh.
 """
 
 from __future__ import annotations
@@ -23,11 +25,14 @@ def amount(n: int) -> str:
 
 
 async def _connection(host: str, port: int, path: str, deadline: float, latencies: list[float],
-                      counter: Iterator[int], cookie: str = "") -> None:
+                      counter: Iterator[int], cookie: str = "", targets: list[str] | None = None) -> None:
     reader, writer = await asyncio.open_connection(host, port)
 
     def request() -> bytes:
-        target = path.replace("{amount}", amount(next(counter))) if "{amount}" in path else path
+        if targets:
+            target = targets[next(counter) % len(targets)]
+        else:
+            target = path.replace("{amount}", amount(next(counter))) if "{amount}" in path else path
         signed = f"Cookie: {cookie}\r\n" if cookie else ""
         return (f"GET {target} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept-Encoding: gzip\r\n"
                 f"Accept-Language: fr\r\n{signed}\r\n").encode()
@@ -65,9 +70,13 @@ async def run(host: str, port: int, path: str, connections: int, seconds: float,
               cookie: str = "") -> dict[str, float]:
     latencies: list[float] = []
     counter = itertools.count(start)
+    targets = None
+    if path.startswith("@"):
+        with open(path[1:], encoding="utf-8") as listed:
+            targets = [line.strip() for line in listed if line.strip()]
     started = time.perf_counter()
     deadline = started + seconds
-    await asyncio.gather(*(_connection(host, port, path, deadline, latencies, counter, cookie)
+    await asyncio.gather(*(_connection(host, port, path, deadline, latencies, counter, cookie, targets)
                            for _ in range(connections)))
     elapsed = time.perf_counter() - started
     latencies.sort()

@@ -54,9 +54,12 @@ async def call(app: Any, target: str, cookie: str = "") -> tuple[int, int]:
 
 
 async def loop(app: Any, path: str, start: int, count: int, cookie: str = "") -> float:
+    """``count`` requests in turn; ``path`` as bench/loadgen.py reads it (``{amount}`` varying, ``@FILE`` a list)."""
+    targets = Path(path[1:]).read_text(encoding="utf-8").split() if path.startswith("@") else []
     began = time.perf_counter()
     for n in range(start, start + count):
-        status, _size = await call(app, path.replace("{amount}", amount(n)), cookie)
+        target = targets[n % len(targets)] if targets else path.replace("{amount}", amount(n))
+        status, _size = await call(app, target, cookie)
         if status != 200:
             raise SystemExit(f"{path}: status {status}")
     return (time.perf_counter() - began) / count
