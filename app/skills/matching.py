@@ -17,10 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import text
-from sqlmodel import Session, col, select
+from sqlalchemy import bindparam, text
+from sqlmodel import Session
 
-from app.models import Mission, Need, SkillProfile, User, WorkMode
+from app.models import Need, WorkMode
 from app.skills import fulltext, tags
 from basics import occupations
 
@@ -33,10 +33,41 @@ COMPATIBLE_MODES = {WorkMode.remote.value: (WorkMode.remote.value, WorkMode.eith
                     WorkMode.on_site.value: (WorkMode.on_site.value, WorkMode.either.value)}
 
 
+@dataclass(frozen=True)
+class MatchedProfile:
+    """What a match shows of a profile (read as plain rows: a page of matches builds no ORM object)."""
+    id: int
+    user_id: int
+    occupation: str
+    job_title: str
+    skills: str
+    languages: str
+    mode: str
+    days_per_year: int
+    origin_country: str
+    residence_country: str
+
+
+@dataclass(frozen=True)
+class MatchedMember:
+    id: int
+    display_name: str
+    email: str
+
+
+# The page's profiles, their members and this need's latest offer or invitation of each, in one statement.
+PAGE_ROWS = text(
+    "SELECT p.id, p.user_id, p.occupation, p.job_title, p.skills, p.languages, p.mode, p.days_per_year,"
+    " p.origin_country, p.residence_country, u.display_name, u.email,"
+    " (SELECT m.state FROM mission m WHERE m.need_id = :need AND m.profile_id = p.id ORDER BY m.id DESC LIMIT 1)"
+    ' FROM skill_profile p JOIN "user" u ON u.id = p.user_id WHERE p.id IN :ids'
+).bindparams(bindparam("ids", expanding=True))
+
+
 @dataclass
 class Match:
-    profile: SkillProfile
-    member: User
+    profile: MatchedProfile
+    member: MatchedMember
     closeness: int  # shared leading ISCO digits: 4 same unit ... 1 same major group, 0 none
     score: int
     shared_skills: list[str]
@@ -55,21 +86,26 @@ class MatchPage:
     pages: int
 
 
-def _tiers(need: Need) -> list[tuple[int, str, dict[str, Any]]]:
-    """(closeness, SQL condition, parameters) from the same unit group out to the major group. Codes are digits,
-    so "starts with" is a range the index serves, unlike LIKE."""
+def _starts(prefix: str, name: str) -> tuple[str, dict[str, Any]]:
+    """SQL for "the occupation starts with `prefix`". Codes are digits, so it is a range the index serves,
+    unlike LIKE."""
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return f"(occupation >= :{name}_lo AND occupation < :{name}_hi)", {f"{name}_lo": prefix, f"{name}_hi": upper}
+
+
+def _tiers(need: Need, everyone: bool = False) -> list[tuple[int, str, dict[str, Any]]]:
+    """(closeness, SQL condition, parameters) from the same unit group out to the major group, then (`everyone`,
+    for a search) the other major groups."""
     code = need.occupation
-
-    def starts(prefix: str, name: str) -> tuple[str, dict[str, Any]]:
-        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-        return f"(occupation >= :{name}_lo AND occupation < :{name}_hi)", {f"{name}_lo": prefix, f"{name}_hi": upper}
-
     tiers: list[tuple[int, str, dict[str, Any]]] = [(4, "occupation = :unit", {"unit": code})]
     for digits in (3, 2, 1):
-        inner, inner_params = starts(code[:digits + 1], f"p{digits + 1}") if digits < 3 else \
+        inner, inner_params = _starts(code[:digits + 1], f"p{digits + 1}") if digits < 3 else \
             ("occupation = :unit", {"unit": code})
-        outer, outer_params = starts(code[:digits], f"p{digits}")
+        outer, outer_params = _starts(code[:digits], f"p{digits}")
         tiers.append((digits, f"{outer} AND NOT {inner}", outer_params | inner_params))
+    if everyone:
+        _major, major_params = _starts(code[:1], "p1")
+        tiers.append((0, "(occupation < :p1_lo OR occupation >= :p1_hi)", major_params))
     return tiers
 
 
@@ -89,13 +125,11 @@ def score_sql(need: Need, postgres: bool = False) -> tuple[str, dict[str, Any]]:
         params[f"l{n}"] = f" {code} "
         language_terms.append(f"CASE WHEN {find}(:sp || languages || :sp, :l{n}) > 0 THEN 1 ELSE 0 END")
     parts = []
+    least = "least" if postgres else "min"  # each sum computed once (a CASE capping it would compute it twice)
     if skill_terms:
-        summed = " + ".join(skill_terms)
-        parts.append(f"{SKILL_POINTS} * (CASE WHEN {summed} > {MAX_SKILLS} THEN {MAX_SKILLS} ELSE {summed} END)")
+        parts.append(f"{SKILL_POINTS} * {least}({' + '.join(skill_terms)}, {MAX_SKILLS})")
     if language_terms:
-        summed = " + ".join(language_terms)
-        parts.append(f"{LANGUAGE_POINTS} * (CASE WHEN {summed} > {MAX_LANGUAGES} THEN {MAX_LANGUAGES}"
-                     f" ELSE {summed} END)")
+        parts.append(f"{LANGUAGE_POINTS} * {least}({' + '.join(language_terms)}, {MAX_LANGUAGES})")
     modes = COMPATIBLE_MODES.get(need.mode)
     if modes:
         parts.append(f"CASE WHEN mode IN (:m0, :m1) THEN {MODE_POINTS} ELSE 0 END")
@@ -115,24 +149,19 @@ def matches(session: Session, need: Need, query: str = "", page: int = 1) -> Mat
     if query.strip():
         ranked, total = _searched(session, need, query, page, postgres, (score, score_params))
     else:
-        ranked, total = _tiered(session, need, page, (score, score_params))
+        ranked, total = _tiered(session, _tiers(need), "active = :active", {"active": True}, page,
+                                (score, score_params))
     pages = max(1, -(-total // PAGE_SIZE))
-    # The page's profiles with their members in one statement (a page is 20 rows).
-    found = session.exec(select(SkillProfile, User).join(User, col(User.id) == SkillProfile.user_id).where(
-        col(SkillProfile.id).in_([profile_id for _d, profile_id, _s in ranked]))).all() if ranked else []
-    rows = {profile.id: (profile, member) for profile, member in found}
-    return MatchPage(_explain(session, need, [(d, *rows[i], s) for d, i, s in ranked]), total,
-                     max(1, min(page, pages)), pages)
+    return MatchPage(_explain(session, need, ranked), total, max(1, min(page, pages)), pages)
 
 
 Ranked = list[tuple[int, int, int]]  # (closeness, profile id, score), best first
 
 
-def _tiered(session: Session, need: Need, page: int, score: tuple[str, dict[str, Any]]) -> tuple[Ranked, int]:
-    """Without a search: tier by tier through the covering index, counting (index only, stopped at COUNTED in all:
+def _tiered(session: Session, tiers: list[tuple[int, str, dict[str, Any]]], where: str, params: dict[str, Any],
+            page: int, score: tuple[str, dict[str, Any]]) -> tuple[Ranked, int]:
+    """Tier by tier (closest first) through the covering index, counting (index only, stopped at COUNTED in all:
     beyond that nobody pages further) and scoring only the tiers the page needs."""
-    where, params = "active = :active", dict[str, Any]({"active": True})
-    tiers = _tiers(need)
     counts: list[int] = []
     for _digits, cond, cond_params in tiers:
         room = COUNTED - sum(counts)
@@ -160,46 +189,82 @@ def _tiered(session: Session, need: Need, page: int, score: tuple[str, dict[str,
     return ranked, total
 
 
+BROAD = 2000  # full-text hits from which SQLite ranks a search tier by tier (see `_searched`)
+CLOSENESS = ("CASE WHEN occupation = :unit THEN 4 WHEN substr(occupation, 1, 3) = :p3 THEN 3"
+             " WHEN substr(occupation, 1, 2) = :p2 THEN 2 WHEN substr(occupation, 1, 1) = :p1 THEN 1 ELSE 0 END")
+
+
 def _searched(session: Session, need: Need, query: str, page: int, postgres: bool,
               score: tuple[str, dict[str, Any]]) -> tuple[Ranked, int]:
-    """With a search: the full-text hits, every occupation, closeness then score, in one statement (the index is
-    read once, not once per tier)."""
+    """With a search: the full-text hits, every occupation, closeness then score.
+
+    PostgreSQL: one statement, the hits read once (a materialised CTE: a broad prefix search is the dearest part)
+    and joined to their profiles (a join, not IN: the planner then knows how many and hashes thousands of them
+    rather than looking each up), then counted and ranked. SQLite (FTS5 answers in a few milliseconds, looking
+    thousands of profiles up by id is what costs): a narrow search (under BROAD hits) is ranked from its hits in
+    one statement, a broad one tier by tier through the (active, occupation) index as without a search, so the
+    page comes from the closest tiers and the counting stops at COUNTED."""
     searched = fulltext.condition(postgres, query)
     if searched is None:
         return [], 0  # words with no letter or digit find nothing
     hits, fts_params = searched
     code = need.occupation
-    params: dict[str, Any] = fts_params | {"active": True, "room": COUNTED, "unit": code, "p3": code[:3],
-                                           "p2": code[:2], "p1": code[:1]}
+    params: dict[str, Any] = fts_params | score[1] | {"active": True, "room": COUNTED, "unit": code, "p3": code[:3],
+                                                      "p2": code[:2], "p1": code[:1], "wanted": PAGE_SIZE}
+    if postgres:
+        return _searched_at_once(session, hits, params, page, score[0])
+    many = int(session.execute(text(f"SELECT count(*) FROM ({hits} LIMIT :broad) AS hit"),  # noqa: S608
+                               fts_params | {"broad": BROAD}).scalar_one())
+    if many >= BROAD:  # `+id`: the planner stays on the (active, occupation) index, the hits a list it looks up
+        return _tiered(session, _tiers(need, everyone=True), f"active = :active AND +id IN ({hits})",
+                       fts_params | {"active": True}, page, score)
     where = f"active = :active AND id IN ({hits})"
     total = int(session.execute(text(
-        f"SELECT count(*) FROM (SELECT id FROM skill_profile WHERE {where} LIMIT :room) AS hit"),  # noqa: S608
+        f"SELECT count(*) FROM (SELECT id FROM skill_profile WHERE {where} LIMIT :room) AS counted"),  # noqa: S608
         params).scalar_one())
     page = max(1, min(page, max(1, -(-total // PAGE_SIZE))))
-    closeness = ("CASE WHEN occupation = :unit THEN 4 WHEN substr(occupation, 1, 3) = :p3 THEN 3"
-                 " WHEN substr(occupation, 1, 2) = :p2 THEN 2 WHEN substr(occupation, 1, 1) = :p1 THEN 1 ELSE 0 END")
     found = session.execute(text(
-        f"SELECT id, {closeness} AS closeness, {score[0]} AS score FROM skill_profile WHERE {where}"  # noqa: S608
+        f"SELECT id, {CLOSENESS} AS closeness, {score[0]} AS score FROM skill_profile WHERE {where}"  # noqa: S608
         " ORDER BY closeness DESC, score DESC, id LIMIT :wanted OFFSET :skip"),
-        params | score[1] | {"wanted": PAGE_SIZE, "skip": (page - 1) * PAGE_SIZE}).all()
+        params | {"skip": (page - 1) * PAGE_SIZE}).all()
     return [(int(c), int(i), int(s)) for i, c, s in found], total
 
 
-def _explain(session: Session, need: Need, rows: list[tuple[int, SkillProfile, User, int]]) -> list[Match]:
-    if not rows:
+def _searched_at_once(session: Session, hits: str, params: dict[str, Any], page: int, score: str) -> tuple[Ranked, int]:
+    """PostgreSQL's search: the count (at most COUNTED) and the page in one statement."""
+    page = min(page, -(-COUNTED // PAGE_SIZE))  # never a page past what is counted
+    statement = text(
+        f"WITH hit AS MATERIALIZED ({hits}), found AS (SELECT id, {CLOSENESS} AS closeness, {score} AS score"  # noqa: S608
+        " FROM skill_profile JOIN hit ON hit.profile_id = skill_profile.id WHERE active = :active)"
+        " SELECT id, closeness, score, (SELECT count(*) FROM (SELECT 1 FROM found LIMIT :room) AS counted)"
+        " FROM found ORDER BY closeness DESC, score DESC, id LIMIT :wanted OFFSET :skip")
+    found = session.execute(statement, params | {"skip": (page - 1) * PAGE_SIZE}).all()
+    if not found and page > 1:  # past the last page (an edited address): the last page
+        total = int(session.execute(text(
+            f"SELECT count(*) FROM (SELECT id FROM skill_profile WHERE active = :active AND id IN ({hits})"  # noqa: S608
+            " LIMIT :room) AS counted"), params).scalar_one())
+        last = max(1, -(-total // PAGE_SIZE))
+        found = session.execute(statement, params | {"skip": (last - 1) * PAGE_SIZE}).all() if total else []
+    return [(int(c), int(i), int(s)) for i, c, s, _n in found], int(found[0][3]) if found else 0
+
+
+def _explain(session: Session, need: Need, ranked: Ranked) -> list[Match]:
+    if not ranked:
         return []
-    states = {profile_id: state for profile_id, state in session.exec(
-        select(Mission.profile_id, Mission.state).where(
-            Mission.need_id == need.id, col(Mission.profile_id).in_([p.id for _d, p, _u, _s in rows]))
-        .order_by(col(Mission.id)))}
+    rows = {int(row[0]): row for row in session.execute(PAGE_ROWS, {"need": need.id,
+                                                                    "ids": [i for _d, i, _s in ranked]})}
     need_skills, need_languages = set(tags.read(need.skills)), set(need.languages.split())
     modes = COMPATIBLE_MODES.get(need.mode)
-    return [Match(profile=p, member=member, closeness=digits, score=points,
-                  shared_skills=[t for t in tags.read(p.skills) if t in need_skills],
-                  shared_languages=[c for c in p.languages.split() if c in need_languages],
-                  mode_ok=modes is None or p.mode in modes, days_ok=p.days_per_year >= need.days_wanted,
-                  origin_ok=p.origin_country == need.country, mission_state=states.get(p.id or 0))
-            for digits, p, member, points in rows]
+    found = []
+    for digits, profile_id, points in ranked:
+        row = rows[profile_id]
+        p = MatchedProfile(*row[:10])
+        found.append(Match(profile=p, member=MatchedMember(p.user_id, row[10], row[11]), closeness=digits,
+                           score=points, shared_skills=[t for t in tags.read(p.skills) if t in need_skills],
+                           shared_languages=[c for c in p.languages.split() if c in need_languages],
+                           mode_ok=modes is None or p.mode in modes, days_ok=p.days_per_year >= need.days_wanted,
+                           origin_ok=p.origin_country == need.country, mission_state=row[12]))
+    return found
 
 
 def closeness_label(match: Match, locale: str | None = None) -> str:
