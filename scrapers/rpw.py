@@ -84,6 +84,9 @@ TIER_HEADERS = {
     "total_raw": "total cost %",
 }
 REQUIRED = ("id", "period", "source_code", "destination_code", "firm", "transparent")
+# every header (as ``_key`` writes it) the contract reads from either layout
+READ = frozenset({*(h for names in SERVICE_HEADERS.values() for h in names),
+                  *(f"cc{t} {h}" for t in TIER_USD for h in TIER_HEADERS.values())})
 REQUIRED_TIER = ("lcu amount", "total cost %")
 
 
@@ -245,16 +248,29 @@ def parse_rpw_xlsx(data: bytes | Path) -> pl.DataFrame:
     """RPW workbook (bytes, or a path to spare a copy of a 50 MB file) -> contract frame of both sheets."""
     source = data if isinstance(data, bytes) else str(data)
     try:
-        present = set(fastexcel.read_excel(source).sheet_names)
+        book = fastexcel.read_excel(source)  # opened once: opening parses the workbook's shared strings
+        present = set(book.sheet_names)
     except fastexcel.FastExcelError as error:
         raise ParseError(f"not a readable xlsx workbook: {error}") from error
     sheets = [name for name in (NEW_SHEET, OLD_SHEET) if name in present]
     if not sheets:
         raise ParseError(f"not an RPW workbook: no sheet named {NEW_SHEET!r} or {OLD_SHEET!r}")
-    # everything as text: quarters differ in what is a number, a date or a string
-    read = pl.read_excel(source, sheet_name=sheets, engine="calamine", infer_schema_length=0,
-                         raise_if_empty=False)
-    return _checked([observations(frame) for frame in read.values() if frame.width])
+    read = [frame for name in sheets if (frame := _read_sheet(book, name)) is not None]
+    return _checked([observations(frame) for frame in read])
+
+
+def _read_sheet(book: fastexcel.ExcelReader, name: str) -> pl.DataFrame | None:
+    """One dataset sheet (None if it has no columns at all), only the columns the contract reads (a third
+    of the release's are helpers), everything as text: quarters differ in what is a number, a date or a
+    string. Rows empty in all of them are dropped, as ``pl.read_excel`` drops empty rows."""
+    try:
+        sheet = book.load_sheet(name, use_columns=lambda column: _key(column.name) in READ, dtypes="string")
+    except fastexcel.FastExcelError as error:
+        raise ParseError(f"sheet {name!r} cannot be read: {error}") from error
+    if not sheet.available_columns():
+        return None
+    frame = pl.DataFrame(sheet)
+    return frame.filter(~pl.all_horizontal(pl.all().is_null())) if frame.width else frame
 
 
 def parse_rpw_csv(data: bytes) -> pl.DataFrame:
