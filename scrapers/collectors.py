@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 import polars as pl
 
 from basics.corridors import parse_corridor
-from basics.vocabulary import Payin, Payout
+from basics.vocabulary import Payin, Payout, Speed
 from scrapers import ecb, imf, rpw, rpw_catalog, rpw_history, staff, wise
 from scrapers.base import Collector, Request, UpToDate, raw_quotes
 
@@ -54,12 +54,20 @@ def rpw_raw_quotes(frame: pl.DataFrame) -> pl.DataFrame:
         pl.col("fx_margin_pct").alias("published_margin_pct"),
         pl.col("total_cost_pct").alias("published_total_pct"),
         pl.col("inter_rate").alias("published_mid_rate"),
-        rpw.speed_class_expr(pl.col("speed")).alias("speed"),
+        _speed_classes(frame),
         _coded("payin", Payin.codes, frame), _coded("payout", Payout.from_text, frame),
         day.cast(pl.Datetime("us")).dt.replace_time_zone("UTC").alias("observed_at"),
         # both price points of one service are one sheet row
         ((pl.col("source_row") - 2) // 2 + 2).alias("source_row"),
     ))
+
+
+def _speed_classes(frame: pl.DataFrame) -> pl.Expr:
+    """``rpw.speed_class_expr`` worked out once per distinct wording (a sheet has a dozen), not once per row."""
+    words = frame.select(pl.col("speed").unique().drop_nulls())
+    codes = words.with_columns(rpw.speed_class_expr(pl.col("speed")).alias("code"))
+    return pl.col("speed").replace_strict(dict(codes.iter_rows()), default=Speed.unknown.value,
+                                          return_dtype=pl.String).alias("speed")
 
 
 def _coded(column: str, code: Callable[[str | None], str], frame: pl.DataFrame) -> pl.Expr:

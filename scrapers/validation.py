@@ -29,7 +29,7 @@ def quote_reasons(frame: pl.DataFrame) -> pl.Expr:
     rules = [
         pl.col("problem"),
         _rule(pl.col("natural_key").is_null(), "no identity: the row lacks the fields that name it"),
-        _rule(pl.int_range(pl.len()).over("natural_key") > 0,
+        _rule(~pl.col("natural_key").is_first_distinct(),
               pl.format("duplicate of an earlier row of the same answer ({})", "natural_key")),
         _rule(pl.col("provider_name").is_null(), "provider is missing"),
         _rule(pl.col("source_country").is_null(), "sending country is missing"),
