@@ -86,10 +86,7 @@ def _read(conn: Connection, table: Table, corridors: Sequence[str], latest: bool
 
 def latest_round(frame: pl.DataFrame) -> pl.DataFrame:
     """Each service's latest round: at each amount the latest quotes (all those observed at that latest
-    moment), of the services' observations within ``ROUND`` of their latest. A quote present twice (stored,
-    and changed by the load: ``_new``) counts as loaded."""
-    if "_new" in frame.columns:
-        frame = frame.sort("_new").unique(subset=["source", "natural_key"], keep="last").drop("_new")
+    moment), of the services' observations within ``ROUND`` of their latest."""
     at = pl.col("observed_at")
     return frame.filter(at == at.max().over(list(OFFER_KEY))).filter(at >= at.max().over(list(KEY)) - ROUND)
 
@@ -116,9 +113,10 @@ def refresh(conn: Connection, published: pl.DataFrame) -> set[str]:
         return set()
     corridors = sorted(set(published.get_column("corridor").to_list()))
     lock_corridors(conn, corridors)
-    stored = _read(conn, _table(CurrentOffer), corridors).with_columns(pl.lit(0, pl.Int8).alias("_new"))
-    loaded = published.select([pl.col(n).cast(t) for n, t in SCHEMA.items()]).with_columns(
-        pl.lit(1, pl.Int8).alias("_new"))
+    loaded = published.select([pl.col(n).cast(t) for n, t in SCHEMA.items()])
+    stored = _read(conn, _table(CurrentOffer), corridors)
+    if not stored.is_empty():  # a quote stored and changed by the load counts as loaded
+        stored = stored.join(loaded.select("source", "natural_key"), on=["source", "natural_key"], how="anti")
     _replace(conn, corridors, latest_round(pl.concat([stored, loaded], how="vertical")))
     return set(corridors)
 
