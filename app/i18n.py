@@ -103,10 +103,27 @@ class _Shape(NamedTuple):
     suffix: str
 
     def apply(self, value: Decimal) -> str:
-        text = f"{value.quantize(Decimal(1).scaleb(-self.places), rounding=ROUND_HALF_EVEN):f}"
-        whole, _sep, fraction = text.partition(".")
-        grouped = f"{int(whole):,}".replace(",", self.group)
-        return f"{self.prefix}{grouped}{self.decimal}{fraction}{self.suffix}"
+        """``value`` (not negative) in this shape."""
+        return f"{self.prefix}{self.writer()(value)}{self.suffix}"
+
+    def writer(self) -> Callable[[Decimal], str]:
+        """The digits of a value that is not negative, grouped and with this shape's separators (no prefix or
+        suffix): Python's own grouping of the value rounded half-even, the separators swapped."""
+        return _digits_writer(self.places, self.group, self.decimal)
+
+
+@lru_cache(maxsize=64)
+def _digits_writer(places: int, group: str, decimal: str) -> Callable[[Decimal], str]:
+    exponent = Decimal(1).scaleb(-places)
+    # copy_abs: a -0 rounds to "0", as the shape's digits never carry a sign
+    if group == "," and decimal in (".", ""):
+        return lambda value: format(value.quantize(exponent, rounding=ROUND_HALF_EVEN).copy_abs(), ",f")
+    if group != ".":
+        return lambda value: format(value.quantize(exponent, rounding=ROUND_HALF_EVEN).copy_abs(), ",f").replace(
+            ",", group).replace(".", decimal)
+    table = str.maketrans({",": group, ".": decimal})
+    return lambda value: format(value.quantize(exponent, rounding=ROUND_HALF_EVEN).copy_abs(), ",f").translate(
+        table)
 
 
 def _learn(rendered: str, places: int, sign: int = 1) -> _Shape | None:
@@ -197,15 +214,12 @@ def money_formatter(currency: str, locale: str | None = None) -> Callable[[Decim
         shape, suffix = _money_shape(currency, _babel_locale(loc), 1), ""
     if shape is None:
         return lambda amount: fmt_money(amount, currency, loc)
-    exponent = Decimal(1).scaleb(-shape.places)
-    prefix, group, decimal, end = shape.prefix, shape.group, shape.decimal, shape.suffix + suffix
+    prefix, digits, end = shape.prefix, shape.writer(), shape.suffix + suffix
 
     def write(amount: Decimal | None) -> str:
         if amount is None or not amount.is_finite() or amount < 0:
             return fmt_money(amount, currency, loc)
-        whole, _sep, fraction = f"{amount.quantize(exponent, rounding=ROUND_HALF_EVEN):f}".partition(".")
-        grouped = f"{int(whole):,}".replace(",", group)
-        return f"{prefix}{grouped}{decimal}{fraction}{end}"
+        return f"{prefix}{digits(amount)}{end}"
 
     return write
 
@@ -216,15 +230,12 @@ def pct_formatter(locale: str | None = None) -> Callable[[Decimal | None], str]:
     shape = _number_shape(2, _babel_locale(loc), 1)
     if shape is None:
         return lambda value: fmt_pct(value, loc)
-    exponent = Decimal("0.01")
     sign = "\u00a0%" if loc == "fr" else "%"
-    prefix, group, decimal, end = shape.prefix, shape.group, shape.decimal, shape.suffix + sign
+    prefix, digits, end = shape.prefix, shape.writer(), shape.suffix + sign
 
     def write(value: Decimal | None) -> str:
         if value is None or not value.is_finite() or value < 0:
             return fmt_pct(value, loc)
-        whole, _sep, fraction = f"{value.quantize(exponent, rounding=ROUND_HALF_EVEN):f}".partition(".")
-        grouped = f"{int(whole):,}".replace(",", group)
-        return f"{prefix}{grouped}{decimal}{fraction}{end}"
+        return f"{prefix}{digits(value)}{end}"
 
     return write

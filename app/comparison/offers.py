@@ -12,20 +12,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlmodel import Session
 
 from app.comparison.current import CURRENT_OFFERS, Offered
 from app.comparison.panel import TableFigures, table_figures
-from app.comparison.pricing import Ask, Mode, Observed, Offer, nearest, price
-from app.comparison.ranking import ALIASES, DEFAULT_SORT, SORTS, best, fold_cards, rank
+from app.comparison.pricing import Ask, Mode, Observed, Offer, nearest, once, price, priced_amount
+from app.comparison.ranking import ALIASES, CARDS, DEFAULT_SORT, SORTS, best, group, rank
 from app.errors import BadInput, NotFound
 from app.i18n import _
 from app.numbers import parse_decimal
 from app.reference import country_name
 from app.settings import Settings
 from basics.corridors import Corridor, alpha2, country_currency, payout_currency
-from basics.vocabulary import Payout
+from basics.vocabulary import Payin, Payout
 
 MAX_AMOUNT = Decimal("1000000")
 CENT = Decimal("0.01")
@@ -50,8 +51,12 @@ class Comparison:
         """The amount sent (send mode), or asked to arrive (receive mode)."""
         return self.ask.amount
 
-    @property
+    @once
     def best(self) -> Offer | None:
+        """The best value (read once: the offers are ranked when the comparison is made)."""
+        if self.sort == DEFAULT_SORT:  # ranked by the very key the best is the least of, firm offers first
+            first = self.offers[0] if self.offers else None
+            return first if first is not None and group(first) == 0 else None
         return best(self.offers)
 
     @property
@@ -170,15 +175,31 @@ def answer(services: Sequence[Service], asked: Question, settings: Settings, now
     now = now or datetime.now(UTC)
     payout, payin, ask, corridor = asked.payout, asked.payin, asked.ask, asked.corridor
     freshness: dict[str, timedelta] = {}
-    offers = []
+    # Card services are folded (as ``fold_cards`` folds offers) before they are priced: what the fold compares
+    # is known from the observation chosen, so two card services that fold cost one pricing.
+    chosen: list[list[Any]] = []  # [observation, pay-in, freshness]
+    cards: dict[tuple[Any, ...], int] = {}
     for service in services:
         if payout and service.payout != payout or payin and service.payin != payin:
             continue
-        if service.source not in freshness:
-            freshness[service.source] = _freshness(settings, service.source)
-        offers.append(price(nearest(service.observed, ask), ask, corridor, now, freshness[service.source]))
+        fresh = freshness.get(service.source)
+        if fresh is None:
+            fresh = freshness[service.source] = _freshness(settings, service.source)
+        facts = nearest(service.observed, ask)
+        if service.payin in CARDS:
+            quote = facts.quote
+            key = (facts.provider.slug, quote.source, quote.payout, quote.speed, quote.transparent, quote.fee,
+                   facts.rate, facts.margin, quote.amount, facts.observed_at or now, priced_amount(facts, ask))
+            index = cards.get(key)
+            if index is not None:
+                if chosen[index][1] != service.payin:
+                    chosen[index][1] = Payin.card.value
+                continue
+            cards[key] = len(chosen)
+        chosen.append([facts, service.payin, fresh])
+    offers = [price(facts, ask, corridor, now, fresh, paid_in) for facts, paid_in, fresh in chosen]
     return Comparison(corridor=corridor, ask=ask, currency=asked.currency, payout=payout, payin=payin,
-                      sort=asked.sort, offers=rank(fold_cards(offers), asked.sort))
+                      sort=asked.sort, offers=rank(offers, asked.sort))
 
 
 def compare(session: Session, settings: Settings, source: str, destination: str, amount: object | None = None,

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_CEILING, Decimal
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from app.comparison.current import Offered
-from app.comparison.recipient_fees import cash_out_fee, tariffs_for
+from app.comparison.recipient_fees import CASH_OUT, Tariff, tariffs_for
 from app.models.base import aware
 from app.models.current import CurrentOffer
 from app.models.quotes import Quote
@@ -170,7 +171,25 @@ _FAR = Decimal("1e30")
 
 
 def nearest(quotes: Sequence[Observation | Observed], ask: Ask) -> Observed:
-    """The observation of one service whose amount is nearest (by ratio) to the amount it is priced for."""
+    """The observation of one service whose amount is nearest (by ratio) to the amount it is priced for (the
+    first of those as near)."""
+    if ask.mode is Mode.send:  # one amount for every observation: the same distances, in a plain loop
+        wanted, found, least = ask.amount, None, _FAR
+        for quote in quotes:
+            observed = quote if type(quote) is Observed else _observed(quote)
+            amount = observed.quote.amount
+            if amount <= 0:
+                ratio = _FAR
+            else:
+                ratio = amount / wanted
+                if ratio < 1:
+                    ratio = 1 / ratio
+            if found is None or ratio < least:
+                found, least = observed, ratio
+        if found is None:
+            raise ValueError("nearest() of no observation")
+        return found
+
     def distance(observed: Observed) -> Decimal:
         wanted = amount_to_send(observed, ask)
         amount = observed.quote.amount
@@ -181,13 +200,22 @@ def nearest(quotes: Sequence[Observation | Observed], ask: Ask) -> Observed:
     return min((_observed(q) for q in quotes), key=distance)
 
 
-def price(quote: Observation | Observed, ask: Ask, corridor: Corridor, now: datetime, freshness: timedelta) -> Offer:
-    """One service priced for the question (see module doc); amounts unrounded, rounding is display's."""
-    facts = _observed(quote)
-    quote, rate = facts.quote, facts.rate
+def priced_amount(facts: Observed, ask: Ask) -> Decimal:
+    """The amount sent (before the fee) an offer from ``facts`` is priced at."""
+    if ask.mode is Mode.send:
+        return ask.amount
     amount = amount_to_send(facts, ask)
-    if amount is None:  # "receive Y" from a service whose rate is unknown: priced at the observed amount
-        amount = quote.amount
+    # "receive Y" from a service whose rate is unknown: priced at the observed amount
+    return facts.quote.amount if amount is None else amount
+
+
+def price(quote: Observation | Observed, ask: Ask, corridor: Corridor, now: datetime, freshness: timedelta,
+          payin: str | None = None) -> Offer:
+    """One service priced for the question (see module doc); amounts unrounded, rounding is display's.
+    ``payin``: the offer's pay-in when it is not the observation's (two card services folded into one)."""
+    facts = quote if type(quote) is Observed else _observed(quote)
+    quote, rate = facts.quote, facts.rate
+    amount = priced_amount(facts, ask)
     margin = facts.margin
     fee_pct = None if quote.fee is None else quote.fee / amount * 100
     total = None if fee_pct is None or margin is None else fee_pct + margin
@@ -198,21 +226,35 @@ def price(quote: Observation | Observed, ask: Ask, corridor: Corridor, now: date
     if quote.payout == Payout.mobile_wallet and received is not None and corridor.receive_currency == "XOF":
         cash = _cash_out(provider, corridor.destination_country, received)
     low, high = amount / INDICATIVE_RATIO, amount * INDICATIVE_RATIO
-    return Offer(provider=provider, source=quote.source, payin=quote.payin, payout=quote.payout, speed=quote.speed,
+    offer = Offer(provider=provider, source=quote.source, payin=payin or quote.payin, payout=quote.payout,
+                 speed=quote.speed,
                  transparent=quote.transparent, amount=amount, fee=quote.fee, fee_pct=fee_pct, rate=rate,
                  rate_derived=facts.derived, mid_rate=quote.mid_rate, fx_margin_pct=margin, total_cost_pct=total,
                  received_amount=received, observed_at=observed, period=quote.period,
                  stale=now - observed > freshness, based_on_amount=quote.amount,
                  indicative=not low <= quote.amount <= high, cash_out=cash)
+    # what every offer is ranked and shown by, worked out now (the same as the ``once`` properties would)
+    paid = None if quote.fee is None else amount + quote.fee
+    gets = cash[0].net if len(cash) == 1 else received
+    offer.__dict__.update(total_paid=paid, family_gets=gets,
+                          value=None if paid is None or gets is None or paid <= 0 else gets / paid)
+    return offer
 
 
 def _cash_out(provider: Provider, country: str, received: Decimal) -> tuple[CashOut, ...]:
     """What the family pays to turn the wallet balance into cash; the sender's own wallet when known."""
-    wallets = sorted({slug for slug, _operation in tariffs_for(country)})
-    slugs = [provider.slug] if provider.slug in wallets else wallets
     found = []
-    for slug in slugs:
-        fee = cash_out_fee(slug, country, received)
-        if fee is not None:
-            found.append(CashOut(wallet=get_provider(slug).name, fee=fee, net=received - fee))
+    for name, tariff in _withdrawals(provider.slug, country):
+        fee = tariff.fee(received)
+        found.append(CashOut(wallet=name, fee=fee, net=received - fee))
     return tuple(found)
+
+
+@lru_cache(maxsize=1024)
+def _withdrawals(provider_slug: str, country: str) -> tuple[tuple[str, Tariff], ...]:
+    """The wallets whose cash-out fee applies to a transfer by ``provider_slug`` (its own when it is one, else
+    every wallet of the country), with their withdrawal tariff; the tariff files are read once per process."""
+    wallets = sorted({slug for slug, _operation in tariffs_for(country)})
+    slugs = [provider_slug] if provider_slug in wallets else wallets
+    return tuple((get_provider(slug).name, tariff) for slug in slugs
+                 if (tariff := tariffs_for(country).get((slug, CASH_OUT))) is not None)

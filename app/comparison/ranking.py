@@ -20,6 +20,7 @@ DEFAULT_SORT = "value"
 ALIASES = {"cost": "value"}  # the sort's name in earlier links
 CARDS = frozenset({Payin.debit_card.value, Payin.credit_card.value})
 _BIG = Decimal("1e30")
+_ZERO = Decimal(0)
 
 
 def group(offer: Offer) -> int:
@@ -37,17 +38,26 @@ def _speed_rank(offer: Offer) -> int:
 
 
 def sort_key(sort: str) -> Callable[[Offer], tuple[Any, ...]]:
-    def cost(o: Offer) -> Decimal:
-        return o.total_cost_pct if o.total_cost_pct is not None else _BIG
-
-    def value(o: Offer) -> Decimal:
-        return -(o.value or Decimal(0))
-
+    """The key of an offer in the ``sort`` order: its group first, then the sort's own figures (best value,
+    then the lowest total cost, then the name, as ties)."""
     if sort == "received":
-        return lambda o: (group(o), -(o.family_gets or Decimal(0)), value(o), cost(o), o.provider.name)
+        def received(o: Offer) -> tuple[Any, ...]:
+            value, cost = o.value, o.total_cost_pct
+            return (2 if value is None else 1 if o.indicative else 0, -(o.family_gets or _ZERO), -(value or _ZERO),
+                    _BIG if cost is None else cost, o.provider.name)
+        return received
     if sort == "speed":
-        return lambda o: (group(o), _speed_rank(o), value(o), cost(o), o.provider.name)
-    return lambda o: (group(o), value(o), cost(o), o.provider.name)
+        def speed(o: Offer) -> tuple[Any, ...]:
+            value, cost = o.value, o.total_cost_pct
+            return (2 if value is None else 1 if o.indicative else 0, _speed_rank(o), -(value or _ZERO),
+                    _BIG if cost is None else cost, o.provider.name)
+        return speed
+
+    def best_value(o: Offer) -> tuple[Any, ...]:
+        value, cost = o.value, o.total_cost_pct
+        return (2 if value is None else 1 if o.indicative else 0, -(value or _ZERO), _BIG if cost is None else cost,
+                o.provider.name)
+    return best_value
 
 
 def rank(offers: Iterable[Offer], sort: str = DEFAULT_SORT) -> list[Offer]:

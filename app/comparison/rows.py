@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from markupsafe import Markup, escape
 
@@ -26,18 +27,8 @@ def offer_rows(offers: list[Offer], top: Offer | None, send_currency: str, recei
                part: Part) -> Markup:
     """The ``<tr>`` of every offer (and the group headings before indicative and unknown amounts)."""
     money_in, money_out, pct = money_formatter(send_currency), money_formatter(receive_currency), pct_formatter()
-    receives, pay, cost_label, speed_label = _("Your family receives"), _("You pay"), _("Total cost"), _("Speed")
-    # Messages stay outside f-strings: Babel's extractor skips an f-string's inner calls.
-    best_text, indicative_text = escape(_("Best value")), escape(_("Indicative"))
-    hidden_text, excluded_text = escape(_("rate not disclosed")), escape(_("excluded from averages"))
-    details, best_badge = escape(_("Details")), f'<span class="badge best">{best_text}</span>'
-    indicative_badge = f'<span class="badge indicative">{indicative_text}</span>'
-    hidden = f'<small class="warn">{hidden_text}</small>'
-    excluded = f'<small>{excluded_text}</small>'
-    fee_label, in_money, observed_label = escape(_("Fee")), escape(_("Total cost in money")), escape(_("Observed"))
-    plus_fee, priced_from = _("%(amount)s + %(fee)s fee"), _("priced from the quote for %(amount)s")
-    credited = escape(_("Credited to the wallet"))
-    receives_attr, pay_attr, cost_attr, speed_attr = (escape(x) for x in (receives, pay, cost_label, speed_label))
+    words = _words(current_locale.get())
+    plus_fee, priced_from = words.plus_fee, words.priced_from
     out: list[str] = []
     shown_indicative = shown_unknown = False
     money_in = _memoised(money_in)  # the amount asked and the fees recur from row to row
@@ -58,10 +49,11 @@ def offer_rows(offers: list[Offer], top: Offer | None, send_currency: str, recei
                   if paid is not None else "—")
         fee_text = (money_in(fee) if fee is not None else "—") + (
             f" ({pct(o.fee_pct)})" if o.fee_pct is not None else "")
-        in_money_row = (f"<dt>{in_money}</dt><dd>{money_in(cost * o.amount / 100)}</dd>" if cost is not None else "")
+        in_money_row = (f"<dt>{words.in_money}</dt><dd>{money_in(cost * o.amount / 100)}</dd>"
+                        if cost is not None else "")
         wallet = ""
         if o.received_amount is not None and o.cash_out:
-            wallet = f"<dt>{credited}</dt><dd>{money_out(o.received_amount)}" + "".join(
+            wallet = f"<dt>{words.credited}</dt><dd>{money_out(o.received_amount)}" + "".join(
                 "<small>{}</small>".format(escape(_("after %(wallet)s cash-out fee of %(fee)s: %(net)s",
                                                     wallet=w.wallet, fee=money_out(w.fee), net=money_out(w.net))))
                 for w in o.cash_out) + "</dd>"
@@ -71,19 +63,56 @@ def offer_rows(offers: list[Offer], top: Offer | None, send_currency: str, recei
         out.append(
             f'<tr class="offer{" best" if is_top else ""}{" indicative" if o.indicative else ""}">'
             f'<th scope="row">{link}'
-            f'{best_badge if is_top else ""}{indicative_badge if o.indicative else ""}'
+            f'{words.best_badge if is_top else ""}{words.indicative_badge if o.indicative else ""}'
             f'{small}</th>'
-            f'<td class="num received" data-label="{receives_attr}">{received}</td>'
-            f'<td class="num paid" data-label="{pay_attr}">{paying}</td>'
-            f'<td class="num cost" data-label="{cost_attr}">{pct(cost) if cost is not None else "—"}'
-            f'{hidden if not o.transparent else ""}</td>'
-            f'<td class="speed" data-label="{speed_attr}">{speed}</td>'
-            f'<td class="more"><details><summary>{details}<span class="visually-hidden"> — {name}</span></summary>'
-            f'<dl><dt>{fee_label}</dt><dd>{fee_text}</dd>'
+            f'<td class="num received" data-label="{words.receives_attr}">{received}</td>'
+            f'<td class="num paid" data-label="{words.pay_attr}">{paying}</td>'
+            f'<td class="num cost" data-label="{words.cost_attr}">{pct(cost) if cost is not None else "—"}'
+            f'{words.hidden if not o.transparent else ""}</td>'
+            f'<td class="speed" data-label="{words.speed_attr}">{speed}</td>'
+            f'<td class="more"><details><summary>{words.details}'
+            f'<span class="visually-hidden"> — {name}</span></summary>'
+            f'<dl><dt>{words.fee_label}</dt><dd>{fee_text}</dd>'
             f'{rate}{in_money_row}{wallet}'
-            f'<dt>{observed_label}</dt><dd>{observed}{based}'
-            f'{excluded if not o.transparent else ""}</dd>{kind}</dl></details></td></tr>\n')
+            f'<dt>{words.observed_label}</dt><dd>{observed}{based}'
+            f'{words.excluded if not o.transparent else ""}</dd>{kind}</dl></details></td></tr>\n')
     return Markup("".join(out))  # noqa: S704 - every value above is escaped or a formatted number
+
+
+class _Words(NamedTuple):
+    """The table's fixed words in one language, escaped where they go into markup."""
+
+    receives_attr: str
+    pay_attr: str
+    cost_attr: str
+    speed_attr: str
+    best_badge: str
+    indicative_badge: str
+    hidden: str
+    excluded: str
+    fee_label: str
+    in_money: str
+    observed_label: str
+    credited: str
+    details: str
+    plus_fee: str
+    priced_from: str
+
+
+@lru_cache(maxsize=16)
+def _words(locale: str) -> _Words:  # noqa: ARG001 - the key: ``_`` reads the language from the context
+    # Messages stay outside f-strings: Babel's extractor skips an f-string's inner calls.
+    best_text, indicative_text = escape(_("Best value")), escape(_("Indicative"))
+    hidden_text, excluded_text = escape(_("rate not disclosed")), escape(_("excluded from averages"))
+    receives, pay, cost, speed = (str(escape(x)) for x in (_("Your family receives"), _("You pay"), _("Total cost"),
+                                                           _("Speed")))
+    return _Words(receives, pay, cost, speed,
+                  f'<span class="badge best">{best_text}</span>',
+                  f'<span class="badge indicative">{indicative_text}</span>',
+                  f'<small class="warn">{hidden_text}</small>', f'<small>{excluded_text}</small>',
+                  str(escape(_("Fee"))), str(escape(_("Total cost in money"))), str(escape(_("Observed"))),
+                  str(escape(_("Credited to the wallet"))), str(escape(_("Details"))),
+                  _("%(amount)s + %(fee)s fee"), _("priced from the quote for %(amount)s"))
 
 
 _FIXED: dict[tuple[Any, ...], tuple[Markup, ...]] = {}
