@@ -4,19 +4,16 @@ database, and importing the same file again changes nothing."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import pytest
 from click.testing import CliRunner
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from app.cli import main
 from app.models import CollectorRun, CorridorStat, Quote, Snapshot
-from app.settings import get_settings
 from basics.corridors import alpha2
 
 DATA = Path(__file__).resolve().parents[2] / "app" / "data" / "rpw"
@@ -24,14 +21,6 @@ SAMPLE = DATA / "rpw_2025q3_sample.xlsx"
 EXPECTED = json.loads((DATA / "rpw_2025q3_sample_expected.json").read_text())
 TOLERANCE = Decimal("0.01")
 
-
-@pytest.fixture
-def cli(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
-    """The `passerelle` command against the test database."""
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    get_settings.cache_clear()
-    yield CliRunner()
-    get_settings.cache_clear()
 
 
 def import_sample(cli: CliRunner) -> str:

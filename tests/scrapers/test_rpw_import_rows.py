@@ -9,19 +9,16 @@ serves SQLite and PostgreSQL, since every value is compared in one canonical tex
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import pytest
 from click.testing import CliRunner
 from sqlalchemy import Engine, Table
 
 from app.cli import main
 from app.models import CollectorRun, CorridorStat, CurrentCorridor, CurrentOffer, Quarantine, Quote
-from app.settings import get_settings
 from tests.scrapers.test_rpw import quirky_rows, quirky_workbook, service
 
 SAMPLE = Path(__file__).resolve().parents[2] / "app" / "data" / "rpw" / "rpw_2025q3_sample.xlsx"
@@ -30,13 +27,6 @@ RECORDED = Path(__file__).resolve().parents[1] / "fixtures" / "rpw" / "import_ro
 UNRECORDED = {"id", "created_at", "computed_at", "refreshed_at", "started_at", "finished_at", "snapshot_ids"}
 TABLES: list[Any] = [Quote, CorridorStat, CurrentOffer, CurrentCorridor, Quarantine, CollectorRun]
 
-
-@pytest.fixture
-def cli(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    get_settings.cache_clear()
-    yield CliRunner()
-    get_settings.cache_clear()
 
 
 def canonical(value: Any) -> Any:
