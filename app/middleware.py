@@ -14,6 +14,7 @@ from sqlmodel import Session
 from app import i18n
 from app.assets import static_cache_control
 from app.models import User
+from app.models.base import MAX_ID
 from app.sessions import SESSION_USER
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -73,10 +74,6 @@ def locale_middleware(app: ASGIApp) -> ASGIApp:
     return middleware
 
 
-def _an_id(value: Any) -> bool:
-    return type(value) is int and 0 < value < 2**63
-
-
 def user_middleware(app: ASGIApp) -> ASGIApp:
     """Loads the signed-in user (from the server-side session) into `request.state.user`."""
 
@@ -85,7 +82,8 @@ def user_middleware(app: ASGIApp) -> ASGIApp:
             session: Any = scope.get("session") or {}
             user_id = session.get("uid") if isinstance(session, dict) else None
             user = None
-            if user_id is not None and not _an_id(user_id):  # not a value we write: a damaged session
+            # not a value we write (an int id a row can have): a damaged session
+            if user_id is not None and (type(user_id) is not int or not 0 < user_id <= MAX_ID):
                 user_id, scope["session"] = None, {}
             if user_id is not None:
                 engine = scope["litestar_app"].state.engine

@@ -29,10 +29,8 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from app.errors import BadInput, NotFound
 from app.i18n import _, fmt_number
+from app.models.base import MAX_ID
 
-# The largest id a row can have on both databases: the primary keys are INTEGER, 32 bits on PostgreSQL
-# (SQLite's are 64); a larger id in a link was never issued, and PostgreSQL refuses to compare it (a 500).
-MAX_ID = 2**31 - 1
 MAX_TEXT = 48  # longer than any number a person types, short enough to refuse "0.000…0001" outright
 MAX_PAGE = 10_000
 

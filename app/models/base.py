@@ -10,6 +10,10 @@ from sqlalchemy import Column, DateTime, Dialect, Numeric
 from sqlalchemy.types import TypeDecorator, TypeEngine
 from sqlmodel import Field
 
+# The largest id a row can have on both databases: the primary keys are INTEGER, 32 bits on PostgreSQL
+# (SQLite's are 64); a larger id in a link was never issued, and PostgreSQL refuses to compare it (a 500).
+MAX_ID = 2**31 - 1
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)

@@ -80,7 +80,8 @@ def test_reads_go_on_when_the_database_drops_the_loop_connections(client, engine
 
 
 @pytest.mark.parametrize("damaged", [b"not json", b"\xff\xfe{\"uid\": 1}", b"[1, 2]", b"\"a string\"",
-                                     b"{\"uid\": \"x\"}", b"{\"uid\": 99999999999999999999}", b""])
+                                     b"{\"uid\": \"x\"}", b"{\"uid\": 99999999999999999999}",
+                                     b"{\"uid\": 1099511627776}", b""])
 def test_a_damaged_stored_session_signs_out_without_an_error(client, engine, damaged):  # type: ignore[no-untyped-def]
     """A stored session value that is not the JSON object we write (damaged, or written by something else) is
     read as no session: the page answers signed out, the value is dropped and the cookie cleared; never a 500."""
