@@ -75,6 +75,7 @@ PAGES = [
     SitePage("my-listing-refused", "/my/listings/new", who="promoter", status=400,
              fill=(("input[name=title]", "x"), ("input[name=goal]", "-5"))),
     SitePage("staff-payments", "/staff/payments", who="staff"),
+    SitePage("staff-listing", "/staff/listings/{published}", who="staff"),  # pledges, audit trail, long addresses
     SitePage("skills", "/skills"),
     SitePage("skills-filtered", "/skills?country=SN&occupation=2&remote=1"),
     SitePage("skills-need", "/skills/needs/{need}"),
@@ -174,7 +175,8 @@ def build(engine: Engine, settings: Settings) -> dict[str, str]:
 
         profile = session.exec(select(SkillProfile).order_by(SkillProfile.id)).first()  # type: ignore[arg-type]
         assert profile is not None, "the demo loader 'skills-profiles' made no profile"
-        return {"slug": listing.slug, "pledge": str(pledge.id), "listing": str(own.id), "need": str(need),
+        return {"slug": listing.slug, "published": str(listing.id), "pledge": str(pledge.id), "listing": str(own.id),
+                "need": str(need),
                 "profile": str(profile.id), **build_missions(engine, session, MEMBER, STAFF, need, PASSWORD),
                 **_needs(session, engine, promoter, listing.id)}
 
