@@ -264,8 +264,10 @@ def postgres_database(url: str, *, template: str | None = None) -> None:
                 source = make_url(template).database
                 if exists:
                     conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-                for attempt in range(240):  # the source's last connection, or autovacuum after a big load, may
-                    try:  # take a while to leave
+                for attempt in range(240):  # a pooled connection left open, or autovacuum after a big load,
+                    try:  # keeps the source busy: a benchmark's own database, so its sessions are ended
+                        conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                          "WHERE datname = :s AND pid <> pg_backend_pid()"), {"s": source})
                         conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{source}"'))
                         break
                     except OperationalError:

@@ -80,6 +80,10 @@ def test_refused_staff_decisions_re_render_the_review_page(client, session, sett
     response = post_form(client, page, f"{page}/checklist", data)
     html = _html_error(response, 400, "note_site_visit", "")
     assert 'value="Bilans 2024 vus"' in html
+    assert "ce point dispensé demande une note" in html  # one item missing its note: said in the singular
+    data |= {"status_track_record": "waived", "note_track_record": ""}
+    html = _html_error(post_form(client, page, f"{page}/checklist", data), 400, "note_site_visit", "")
+    assert "ces points dispensés demandent une note" in html and "#f-note_track_record" in html
     # Rejecting without a reason.
     _html_error(post_form(client, page, f"{page}/reject", {"reason": " "}), 400, "reason-reject", "")
 
