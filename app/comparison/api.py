@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -30,7 +31,16 @@ from app.comparison.indicators import (
     parse_period,
     period_stats,
 )
-from app.comparison.offers import PAYOUTS, Comparison, Question, answer, question, resolve_corridor, services_of
+from app.comparison.offers import (
+    PAYOUTS,
+    Comparison,
+    Offer,
+    Question,
+    answer,
+    question,
+    resolve_corridor,
+    services_of,
+)
 from app.comparison.ranking import ALIASES, DEFAULT_SORT, SORTS
 from app.compressed import Piece, respond
 from app.errors import BadInput, NotFound
@@ -184,6 +194,62 @@ def _compare_out(found: Comparison) -> CompareOut:
                       found.sort, offers)
 
 
+# The answer of /api/v1/compare written from pieces: what an offer's JSON holds besides the amount-dependent figures
+# (provider, fee, rates, observed_at, source, based_on_amount…) is encoded once per distinct offer and data version,
+# split around the fields a new amount or the clock changes (VARYING, in OfferOut's order); a request writes those
+# fields alone. The pieces come from Litestar's own encoder, so the body is the one `encode_json(_compare_out(found))`
+# gives (tests/api/test_compare_json.py compares the two).
+VARYING = ("fee_pct", "total_cost_pct", "received_amount", "stale", "amount", "total_paid", "indicative")
+_SLOT = re.compile(rb'"\\u0000[0-9]"')  # a slot's placeholder as encoded: "\u00000" … "\u00006"
+_PIECES_KEPT = 4096  # distinct offers remembered per corridor and data version (a bound, never reached in practice)
+Pieces = tuple[bytes, ...]  # len(VARYING) + 1 fixed pieces, a varying field's value between each two
+
+
+def _offer_pieces(o: Offer) -> Pieces:
+    """The fixed JSON of an offer, around placeholders for the VARYING fields (their values never hold one)."""
+    out = OfferOut(ProviderOut(o.provider.slug, o.provider.name, o.provider.kind), o.payin, o.payout, o.speed,
+                   dec(o.fee), "", dec(o.rate, None), dec(o.mid_rate, None), dec(o.fx_margin_pct), "", "",
+                   aware(o.observed_at), o.source, False, "", "", False, dec(o.based_on_amount, None) or "",
+                   o.rate_derived)
+    for number, name in enumerate(VARYING):
+        setattr(out, name, f"\x00{number}")
+    pieces = tuple(_SLOT.split(encode_json(out)))
+    if len(pieces) != len(VARYING) + 1:  # cannot be (fixed fields cannot encode to a placeholder): fail loudly
+        raise AssertionError(f"offer JSON pieces: {len(pieces)}")
+    return pieces
+
+
+def _two(value: Decimal | None) -> bytes:
+    """``dec(value)`` as JSON: null, or the plain decimal quoted (digits, a point, a sign: nothing to escape)."""
+    return b"null" if value is None else b'"' + str(value.quantize(TWO)).encode() + b'"'
+
+
+def compare_json(found: Comparison, known: dict[tuple[Any, ...], Pieces]) -> bytes:
+    """``encode_json(_compare_out(found))``, with each distinct offer's fixed pieces looked up in (or added to)
+    ``known``."""
+    head = encode_json(CompareOut(found.corridor.code, dec(found.amount, None) or "", found.currency,
+                                  found.ask.mode.value, found.sort, []))
+    if len(known) > _PIECES_KEPT:
+        known.clear()
+    amounts: dict[Decimal, bytes] = {}  # the amount sent: the same for every offer in mode "send"
+    parts = [head[:-2]]  # up to the offers' "[", without the empty list's "]}"
+    for o in found.offers:
+        key = (o.provider.slug, o.source, o.payin, o.payout, o.speed, o.fee, o.rate, o.rate_derived, o.mid_rate,
+               o.fx_margin_pct, o.observed_at, o.based_on_amount)
+        pieces = known.get(key)
+        if pieces is None:
+            pieces = known[key] = _offer_pieces(o)
+        amount = amounts.get(o.amount)
+        if amount is None:
+            amount = amounts[o.amount] = _two(o.amount)
+        p0, p1, p2, p3, p4, p5, p6, p7 = pieces
+        parts += (b"" if len(parts) == 1 else b",", p0, _two(o.fee_pct), p1, _two(o.total_cost_pct), p2,
+                  _two(o.received_amount), p3, b"true" if o.stale else b"false", p4, amount, p5, _two(o.total_paid),
+                  p6, b"true" if o.indicative else b"false", p7)
+    parts.append(b"]}")
+    return b"".join(parts)
+
+
 def _compare(db: Session, settings: Settings, source: str | None, to: str | None, amount: str | None,
              currency: str | None, payout: str | None, payin: str | None, receive: str | None = None,
              sort: str | None = None) -> CompareOut:
@@ -328,9 +394,13 @@ class OpenDataAPI(Controller):
         asked = _question(source, to, amount, currency, payout, payin, receive, sort)
         cache: ComparisonCache = request.app.state.comparison_cache
         await cache.check()
-        found = _compare_out(answer((await cache.prepared(asked.corridor)).services, asked, settings))
-        # encoded as Litestar would (the same serialiser), compressed with the other cached answers' path
-        return respond(request, [encode_json(found)], MediaType.JSON)  # type: ignore[return-value]  # sent as it is
+        found = answer((await cache.prepared(asked.corridor)).services, asked, settings)
+        known: dict[tuple[Any, ...], Pieces] | None = cache.get(("api", "offer pieces", asked.corridor.code))
+        if known is None:
+            known = cache.put(("api", "offer pieces", asked.corridor.code), {}, cache.generation)
+        # the body Litestar's serialiser gives the CompareOut, written from pieces; compressed with the other
+        # cached answers' path
+        return respond(request, [compare_json(found, known)], MediaType.JSON)  # type: ignore[return-value]
 
 
 class OpenDataCSV(Controller):
