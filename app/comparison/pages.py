@@ -40,7 +40,16 @@ from app.errors import DomainError, NotFound
 from app.i18n import _, current_locale, fmt_money, ngettext
 from app.models import Country
 from app.models.current import CurrentCorridor, CurrentOffer
-from app.page_cache import CSRF_INPUT_MARK, CSRF_MARK, csrf_text, is_anonymous, page_layout, serve_layout, with_csrf
+from app.page_cache import (
+    CSRF_INPUT_MARK,
+    CSRF_MARK,
+    csrf_text,
+    environment,
+    is_anonymous,
+    page_layout,
+    serve_layout,
+    with_csrf,
+)
 from app.reference import corridor_name, country_name
 from app.settings import Settings
 from basics.corridors import Corridor, alpha2, country_currency, payout_currency
@@ -269,6 +278,19 @@ def _shown_corridor(url: str) -> dict[str, str]:
     return {name: (query.get(name, [DEFAULTS[name]])[0] or DEFAULTS[name]).upper() for name in ("from", "to")}
 
 
+def corridor_context(engine: Engine, corridor: Corridor, providers: bool) -> dict[str, Any]:
+    """What a corridor's history page shows: the quarterly averages, each provider's line if asked, the latest
+    published statistics and the two countries."""
+    with Session(engine) as db:
+        points = history(db, corridor)
+        lines = chart.provider_lines(db, corridor) if providers else {}
+        countries = {c.alpha2: c for c in db.exec(select(Country).where(
+            col(Country.alpha2).in_([corridor.source_country, corridor.destination_country]))).all()}
+        return {"corridor": corridor, "points": points, "chart": chart.history_chart(points, lines),
+                "swatch": chart.swatch, "lines": lines, "show_providers": providers,
+                "stats": latest_stats(db, corridor), "countries": countries}
+
+
 class ComparisonPages(Controller):
     @get("/")
     async def compare_page(self, request: Request[Any, Any, Any], settings: Settings,
@@ -324,16 +346,25 @@ class ComparisonPages(Controller):
         return Template("pages/compare.html", status_code=status, context={
             **context, "results_html": Markup(with_csrf(request, html))})  # noqa: S704
 
-    @get("/corridors/{code:str}", sync_to_thread=True)
-    def corridor_page(self, db: Session, code: str, providers: bool = False) -> Template:
+    @get("/corridors/{code:str}")
+    async def corridor_page(self, request: Request[Any, Any, Any], code: str,
+                            providers: bool = False) -> Template | Response[Any]:
+        """Async on purpose: the history is read in a worker thread once per data version; anonymous visitors
+        then get the whole page from the comparison's cache (a load of quotes or statistics drops it)."""
         corridor = parse_corridor_code(code)
-        points = history(db, corridor)
-        lines = chart.provider_lines(db, corridor) if providers else {}
-        return Template("pages/corridor.html", context={
-            "corridor": corridor, "points": points, "chart": chart.history_chart(points, lines),
-            "swatch": chart.swatch, "lines": lines, "show_providers": providers,
-            "stats": latest_stats(db, corridor), "countries": {c.alpha2: c for c in db.exec(select(Country).where(
-                col(Country.alpha2).in_([corridor.source_country, corridor.destination_country]))).all()}})
+        cache: ComparisonCache = request.app.state.comparison_cache
+        await cache.check()
+        key = ("corridor", current_locale.get(), corridor.code, providers)
+        anonymous = is_anonymous(request)
+        if anonymous and (layout := cache.get(key)) is not None:
+            return serve_layout(request, layout)
+        generation = cache.generation
+        context = await anyio.to_thread.run_sync(corridor_context, cache.engine, corridor, providers)
+        if not anonymous or not context["points"]:  # a corridor without data is not kept (codes are many)
+            return Template("pages/corridor.html", context=context)
+        html = await anyio.to_thread.run_sync(lambda: environment(request).get_template("pages/corridor.html").render(
+            request=request, csrf_token=lambda: CSRF_MARK, csrf_input=CSRF_INPUT_MARK, **context))
+        return serve_layout(request, cache.put(key, page_layout(html), generation))
 
     @get("/providers/{slug:str}", sync_to_thread=True)
     def provider_page(self, db: Session, settings: Settings, slug: str) -> Template:

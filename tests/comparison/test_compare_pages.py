@@ -54,6 +54,31 @@ def test_corridor_history_page(client, rpw_loaded):
     assert client.get("/corridors/XX-SN").status_code == 404
 
 
+def test_corridor_page_is_kept_for_visitors_until_a_load_touches_the_corridors(client, rpw_loaded, engine,
+                                                                              monkeypatch):
+    from sqlalchemy import text
+
+    from app.comparison import pages
+
+    built = []
+    real = pages.corridor_context
+    monkeypatch.setattr(pages, "corridor_context", lambda *a: built.append(a[1].code) or real(*a))
+    client.app.state.comparison_cache.recheck = 0  # the version is read at every request here
+    first = client.get("/corridors/FR-SN", headers={"Accept-Language": "en"})
+    again = client.get("/corridors/fr-sn", headers={"Accept-Language": "en"})  # the same corridor, any case
+    assert again.text == first.text and "2025Q3" in first.text and built == ["FR-SN"]
+    client.get("/corridors/FR-SN", headers={"Accept-Language": "fr"})  # each language its own page
+    client.get("/corridors/FR-SN?providers=true", headers={"Accept-Language": "en"})
+    assert built == ["FR-SN"] * 3
+    client.get("/corridors/FR-JP")  # a corridor with no data is answered, not kept (codes are many)
+    client.get("/corridors/FR-JP")
+    assert built.count("FR-JP") == 2
+    with engine.begin() as conn:  # what every load of quotes or statistics does to the corridors it touched
+        conn.execute(text("UPDATE current_corridor SET version = version + 1 WHERE corridor = 'FR-SN'"))
+    assert client.get("/corridors/FR-SN", headers={"Accept-Language": "en"}).text == first.text
+    assert built.count("FR-SN") == 4
+
+
 def test_provider_page(client, rpw_loaded):
     r = client.get("/providers/western-union", headers={"Accept-Language": "en"})
     assert r.status_code == 200 and "Western Union" in r.text and "France → Senegal" in r.text
