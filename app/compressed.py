@@ -28,6 +28,7 @@ OWN_LEVEL = 1  # compressed at every request
 # A short piece's CRC is worked out again from its text: zlib reads 8 KB in less time than the 32-step shift
 # takes in Python (a page with a CSRF token in each of its 20 forms has 23 pieces).
 REREAD_UP_TO = 8192
+POLYNOMIAL = 0xEDB88320  # CRC-32's, bit-reversed
 
 
 def deflate(data: bytes, level: int) -> bytes:
@@ -53,14 +54,12 @@ class Piece:
     text: bytes
     deflated: bytes
     crc: int  # CRC-32 of ``text`` from 0
-    shift: tuple[int, ...]  # the images of the 32 unit CRCs carried past len(text) bytes (zeros)
+    shift: tuple[int, ...]  # the images of the 32 unit CRCs carried past len(text) bytes (zeros); none when short
 
     @classmethod
     def of(cls, text: bytes) -> Piece:
-        zeros = bytes(len(text))
-        base = zlib.crc32(zeros, 0)
         return cls(text, deflate(text, FIXED_LEVEL), zlib.crc32(text),
-                   tuple(zlib.crc32(zeros, 1 << bit) ^ base for bit in range(32)))
+                   () if len(text) <= REREAD_UP_TO else carried(len(text)))
 
     def follow(self, crc: int) -> int:
         """The CRC-32 of (what gave ``crc``) followed by this piece."""
@@ -73,6 +72,22 @@ class Piece:
             crc >>= 1
             bit += 1
         return shifted ^ self.crc
+
+
+def carried(length: int) -> tuple[int, ...]:
+    """The images of the 32 unit CRC registers (bit 0 first) carried past ``length`` zero bytes.
+
+    Carrying a register past zeros multiplies it by a fixed power of x modulo the CRC polynomial, and the unit
+    registers are the powers x^31 (bit 0) down to x^0 (bit 31): one pass of zlib over the zeros gives the image
+    of bit 31, each lower bit's image is the one above multiplied by x (a shift and a conditional XOR in CRC-32's
+    reflected order) rather than a pass of its own (a test checks it against 32 passes)."""
+    zeros = bytes(length)
+    image = zlib.crc32(zeros, 1 << 31) ^ zlib.crc32(zeros, 0)  # zlib's pre- and post-inversion cancel out
+    images = [image]
+    for _bit in range(31):
+        image = (image >> 1) ^ (POLYNOMIAL if image & 1 else 0)
+        images.append(image)
+    return tuple(reversed(images))
 
 
 Part = Piece | bytes  # fixed, or the request's own

@@ -23,6 +23,7 @@ from app.marketplace.labels import LABEL_FILTERS
 from app.reference import corridor_name, country_name
 from app.settings import PROJECT_ROOT
 from app.skills.labels import NEEDS_FILTERS
+from app.skills.match_rows import match_items
 from app.skills.mission_pages import offer_box
 from app.skills.missions import state_label
 from app.skills.occupations import FILTERS as SKILLS_FILTERS
@@ -70,6 +71,7 @@ def make_environment(template_dir: Path = TEMPLATE_DIR) -> Environment:
     env.globals.update(part=memoised_parts(env), offer_rows=offer_rows, alert_amount_mark=ALERT_AMOUNT_MARK)
     env.globals.update(offer_box=offer_box)  # the need page's offer form (skills missions)
     env.filters.update(mission_state=state_label)
+    env.globals.update(match_items=match_items)  # the staff match page's rows
     return env
 
 

@@ -76,9 +76,13 @@ class ProfileController(Controller):
 
 
 def _route_exists(request: Request[Any, Any, Any], pattern: str) -> bool:
-    """Whether the app serves a path of this shape (path parameters compared as placeholders)."""
-    shape = re.sub(r"\{[^}]*\}", "{}", pattern)
-    return any(re.sub(r"\{[^}]*\}", "{}", route.path) == shape for route in request.app.routes)
+    """Whether the app serves a path of this shape (path parameters compared as placeholders); the app's shapes
+    are worked out once (a hundred regular expressions per page otherwise)."""
+    shapes: frozenset[str] | None = getattr(request.app.state, "route_shapes", None)
+    if shapes is None:
+        shapes = request.app.state.route_shapes = frozenset(re.sub(r"\{[^}]*\}", "{}", route.path)
+                                                            for route in request.app.routes)
+    return re.sub(r"\{[^}]*\}", "{}", pattern) in shapes
 
 
 def _need(db: Session, need_id: int) -> Need:
