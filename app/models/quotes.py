@@ -98,7 +98,7 @@ class Quote(SQLModel, table=True):
     natural_key: str = Field(max_length=255)
     provider_slug: str = Field(max_length=64, index=True)
     provider_name: str = Field(max_length=255)  # as the source wrote it
-    corridor: str = Field(max_length=5, index=True)  # "FR-SN"
+    corridor: str = Field(max_length=5)  # "FR-SN"; ix_quote_corridor_tier_period leads with it
     source_country: str = Field(max_length=2)
     destination_country: str = Field(max_length=2)
     send_currency: str = Field(max_length=3)
