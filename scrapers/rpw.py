@@ -233,8 +233,10 @@ def _tier(services: pl.LazyFrame, tier: int) -> pl.LazyFrame:
 def observations(sheet: pl.DataFrame) -> pl.DataFrame:
     """One RPW sheet read as text (either layout) -> the long contract frame (see module doc)."""
     services = _services(_columns(sheet)).cache()
-    long = pl.concat([_tier(services, tier) for tier in TIER_USD]).sort("row", "tier", maintain_order=True)
-    return long.drop("row").cast(pl.Schema(OUTPUT_SCHEMA)).collect()
+    tiers = pl.concat([_tier(services, tier) for tier in TIER_USD]).drop("row").cast(pl.Schema(OUTPUT_SCHEMA)).collect()
+    # each service's tiers side by side, in sheet order: the tier blocks interleaved by position, not sorted
+    step = pl.int_range(tiers.height, dtype=pl.Int64)
+    return tiers.select(pl.all().gather(step // len(TIER_USD) + step % len(TIER_USD) * (tiers.height // len(TIER_USD))))
 
 
 def _checked(frames: list[pl.DataFrame]) -> pl.DataFrame:
