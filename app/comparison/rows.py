@@ -68,6 +68,7 @@ def offer_rows(offers: list[Offer], top: Offer | None, send_currency: str, recei
             f'<td class="num received" data-label="{words.receives_attr}">{received}</td>'
             f'<td class="num paid" data-label="{words.pay_attr}">{paying}</td>'
             f'<td class="num cost" data-label="{words.cost_attr}">{pct(cost) if cost is not None else "—"}'
+            f'{words.below_zero if cost is not None and cost < 0 else ""}'
             f'{words.hidden if not o.transparent else ""}</td>'
             f'<td class="speed" data-label="{words.speed_attr}">{speed}</td>'
             f'<td class="more"><details><summary>{words.details}'
@@ -97,12 +98,14 @@ class _Words(NamedTuple):
     details: str
     plus_fee: str
     priced_from: str
+    below_zero: str
 
 
 @lru_cache(maxsize=16)
 def _words(locale: str) -> _Words:  # noqa: ARG001 - the key: ``_`` reads the language from the context
     # Messages stay outside f-strings: Babel's extractor skips an f-string's inner calls.
     best_text, indicative_text = escape(_("Best value")), escape(_("Indicative"))
+    below_zero_text = escape(_("below zero: a rate better than mid-market"))
     hidden_text, excluded_text = escape(_("rate not disclosed")), escape(_("excluded from averages"))
     receives, pay, cost, speed = (str(escape(x)) for x in (_("Your family receives"), _("You pay"), _("Total cost"),
                                                            _("Speed")))
@@ -112,7 +115,8 @@ def _words(locale: str) -> _Words:  # noqa: ARG001 - the key: ``_`` reads the la
                   f'<small class="warn">{hidden_text}</small>', f'<small>{excluded_text}</small>',
                   str(escape(_("Fee"))), str(escape(_("Total cost in money"))), str(escape(_("Observed"))),
                   str(escape(_("Credited to the wallet"))), str(escape(_("Details"))),
-                  _("%(amount)s + %(fee)s fee"), _("priced from the quote for %(amount)s"))
+                  _("%(amount)s + %(fee)s fee"), _("priced from the quote for %(amount)s"),
+                  f'<small><a href="/methodology#below-zero">{below_zero_text}</a></small>')
 
 
 _FIXED: dict[tuple[Any, ...], tuple[Markup, ...]] = {}
