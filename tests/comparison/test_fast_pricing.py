@@ -102,6 +102,28 @@ def test_nearest_keeps_the_first_of_equally_near_observations(loaded: Engine) ->
         assert nearest(observed, ask) is plain_nearest(observed, ask), (amounts, asked)
 
 
+def test_a_priced_offer_is_the_one_its_dataclass_init_makes(loaded: Engine, settings: Settings) -> None:  # noqa: F811
+    """price() fills an Offer's __dict__ in one step: the same fields (defaults included) as Offer(...), equal and
+    hashed alike, frozen, and the once-properties' values as they would work them out."""
+    from dataclasses import FrozenInstanceError, fields, replace
+
+    with Session(loaded) as session:
+        services = offers.services_of(offers.latest_services(session, offers.resolve_corridor("FR", "SN")))
+    seen = 0
+    for ask in (Ask(Mode.send, Decimal("0.01")), Ask(Mode.send, Decimal("200")), Ask(Mode.receive, Decimal("65595"))):
+        asked = offers.Question(offers.resolve_corridor("FR", "SN"), ask, "EUR", None, None, "value")
+        for offer in offers.answer(services, asked, settings, NOW).offers:
+            made = Offer(**{f.name: getattr(offer, f.name) for f in fields(Offer)})
+            assert offer == made and hash(offer) == hash(made) and replace(offer) == made
+            for name in ("total_paid", "family_gets", "value"):
+                assert offer.__dict__[name] == getattr(made, name)
+            assert offer.__dict__ == made.__dict__
+            with pytest.raises(FrozenInstanceError):
+                offer.fee = None  # type: ignore[misc]
+            seen += 1
+    assert seen > 10
+
+
 def test_the_cash_out_fees_are_the_tariffs(loaded: Engine) -> None:  # noqa: F811
     wallets = sorted({slug for slug, _operation in tariffs_for("SN")})
     for slug in (*wallets, "ria", "wise"):
