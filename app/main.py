@@ -37,10 +37,11 @@ from app.skills.routes import SKILLS_API, SKILLS_HANDLERS
 from app.store import make_store
 from app.templating import template_config
 
-# Regular expressions searched in the path, so each is anchored at both ends: an unanchored "/api/"
-# exempted /staff/sources/api/run. Only Stripe's webhook (signed, not a browser) is exempt; the JSON API
-# has GETs only, which CSRF never checks.
-CSRF_EXEMPT = [r"^/billing/stripe/webhook$"]
+# Regular expressions searched in the path, so each is anchored: an unanchored "/api/" exempted
+# /staff/sources/api/run. Stripe's webhook is exempt (signed, not a browser), and the JSON API under /api/v1/
+# (GETs only, which CSRF never checks: exempt, its answers carry no csrftoken cookie to sign and set at each
+# request, tests/api/test_api_cookies.py holds it to reads).
+CSRF_EXEMPT = [r"^/billing/stripe/webhook$", r"^/api/v1/"]
 
 
 def _start_courier(app: Litestar) -> None:
