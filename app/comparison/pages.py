@@ -335,7 +335,7 @@ class ComparisonPages(Controller):
             values = {"amount": str(escape(form["amount"])), "ask": str(escape(ask_line(form))),
                       "summary": str(escape(summary)), "results": html, "next": str(do_urlencode(here(request)))}
             cache.put(page_key, (shell, status, values), generation)
-            own = {name: value.encode() for name, value in values.items()}
+            own = {name: value.encode() for name, value in values.items() if name != "results"}
             own["results"] = with_csrf(request, html).encode()
             own["csrf"] = csrf_text(request).encode()
             return respond(request, shell.fill(own), MediaType.HTML, status)

@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 from app.comparison.pricing import Offer
 from app.models.quotes import CorridorStat
 from basics.corridors import Corridor
-from basics.vocabulary import Speed
+from basics.vocabulary import WITHIN_5_DAYS
 
 SMART_SIZE = 3
 PUBLISHED_SOURCES = ("rpw", "passerelle")  # the World Bank's own rows, then our live collection
@@ -53,10 +53,7 @@ def counted(offers: Sequence[Offer]) -> list[Offer]:
 
 
 def _within_5_days(offer: Offer) -> bool:
-    try:
-        return Speed(offer.speed).within_5_days
-    except ValueError:
-        return False
+    return offer.speed in WITHIN_5_DAYS
 
 
 def table_figures(offers: Sequence[Offer], amount: Decimal) -> TableFigures | None:

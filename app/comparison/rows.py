@@ -2,9 +2,12 @@
 compare page, and a new amount re-renders it at every question.
 
 What does not depend on the amount (a provider's link, the pay-in and payout words, an observation's rate
-block, its source and date) comes from the memoised macros of ``partials/_offer_parts.html`` (``part``);
-the amounts are written by the fast formatters of ``app.i18n`` (the same text as the ``money`` and ``pct``
-filters). Every value that is not a fixed word or a number is escaped. The markup is the one the
+block, its source and date, its fee, the markup between the numbers) is joined once per observation and
+language (``_fixed``, from the memoised macros of ``partials/_offer_parts.html``: ``part``); a row then
+costs its few amounts, written by the fast formatters of ``app.i18n`` (the same text as the ``money`` and
+``pct`` filters). Every value that is not a fixed word or a number is escaped; formatted amounts need no
+escaping (checked once per currency pair and language, escaped otherwise), so the messages they go into
+are escaped once per language. The markup is the one the
 ``_results.html`` table had row by row; tests read it (``tests/comparison/test_compare_pages.py``).
 """
 
@@ -26,66 +29,57 @@ Part = Callable[..., Markup]
 def offer_rows(offers: list[Offer], top: Offer | None, send_currency: str, receive_currency: str,
                part: Part) -> Markup:
     """The ``<tr>`` of every offer (and the group headings before indicative and unknown amounts)."""
-    money_in, money_out, pct = money_formatter(send_currency), money_formatter(receive_currency), pct_formatter()
-    words = _words(current_locale.get())
-    plus_fee, priced_from = words.plus_fee, words.priced_from
+    locale = current_locale.get()
+    words = _words(locale)
+    money_in = _memoised(money_formatter(send_currency))  # the amount asked recurs from row to row
+    money_out, pct = money_formatter(receive_currency), pct_formatter()
+    if not _plain(send_currency, receive_currency, locale):  # amounts go into markup as they are written
+        money_in, money_out = _escaped(money_in), _escaped(money_out)
+    plus_fee, after_cash_out = words.plus_fee, words.after_cash_out
     out: list[str] = []
     shown_indicative = shown_unknown = False
-    money_in = _memoised(money_in)  # the amount asked and the fees recur from row to row
     for o in offers:
-        value, gets, paid, fee, cost = o.value, o.family_gets, o.total_paid, o.fee, o.total_cost_pct
+        value, gets, paid, cost, indicative = o.value, o.family_gets, o.total_paid, o.total_cost_pct, o.indicative
         if value is None and not shown_unknown:
             shown_unknown = True
             out.append(_group(_("Amount received unknown (rate not disclosed or no reference rate): listed last")))
-        elif value is not None and o.indicative and not shown_indicative:
+        elif value is not None and indicative and not shown_indicative:
             shown_indicative = True
             out.append(_group(_("Indicative prices: observed for amounts far from yours (outside half to twice), "
                                 "listed after the others")))
+        row = _fixed(o, part, words, send_currency, money_in)
         is_top = o is top
-        name = escape(o.provider.name)
-        received = f"<strong>{money_out(gets)}</strong>" if gets is not None else "—"
         paying = (f"<strong>{money_in(paid)}</strong><small>"
-                  f"{escape(plus_fee % {'amount': money_in(o.amount), 'fee': money_in(fee)})}</small>"
+                  f"{plus_fee % {'amount': money_in(o.amount), 'fee': row.fee}}</small>"
                   if paid is not None else "—")
-        fee_text = (money_in(fee) if fee is not None else "—") + (
-            f" ({pct(o.fee_pct)})" if o.fee_pct is not None else "")
-        in_money_row = (f"<dt>{words.in_money}</dt><dd>{money_in(cost * o.amount / 100)}</dd>"
-                        if cost is not None else "")
+        fee_pct = o.fee_pct
+        in_money = (f"<dt>{words.in_money}</dt><dd>{money_in(cost * o.amount / 100)}</dd>"
+                    if cost is not None else "")
         wallet = ""
         if o.received_amount is not None and o.cash_out:
-            wallet = f"<dt>{words.credited}</dt><dd>{money_out(o.received_amount)}" + "".join(
-                "<small>{}</small>".format(escape(_("after %(wallet)s cash-out fee of %(fee)s: %(net)s",
-                                                    wallet=w.wallet, fee=money_out(w.fee), net=money_out(w.net))))
-                for w in o.cash_out) + "</dd>"
-        based = (f"<small>{escape(priced_from % {'amount': money_in(o.based_on_amount)})}</small>"
-                 if o.based_on_amount != o.amount else "")
-        link, small, speed, rate, observed, kind = _fixed(o, part)
+            wallet = f"<dt>{words.credited}</dt><dd>{money_out(o.received_amount)}" + "".join([
+                "<small>{}</small>".format(after_cash_out % {"wallet": _name(w.wallet), "fee": money_out(w.fee),
+                                                             "net": money_out(w.net)})
+                for w in o.cash_out]) + "</dd>"
         out.append(
-            f'<tr class="offer{" best" if is_top else ""}{" indicative" if o.indicative else ""}">'
-            f'<th scope="row">{link}'
-            f'{words.best_badge if is_top else ""}{words.indicative_badge if o.indicative else ""}'
-            f'{small}</th>'
-            f'<td class="num received" data-label="{words.receives_attr}">{received}</td>'
-            f'<td class="num paid" data-label="{words.pay_attr}">{paying}</td>'
-            f'<td class="num cost" data-label="{words.cost_attr}">{pct(cost) if cost is not None else "—"}'
+            f'<tr class="offer{" best" if is_top else ""}{" indicative" if indicative else ""}">'
+            f'{row.head}{words.best_badge if is_top else ""}{words.indicative_badge if indicative else ""}'
+            f'{row.received}{f"<strong>{money_out(gets)}</strong>" if gets is not None else "—"}'
+            f'{words.paid}{paying}'
+            f'{words.cost}{pct(cost) if cost is not None else "—"}'
             f'{words.below_zero if cost is not None and cost < 0 else ""}'
-            f'{words.hidden if not o.transparent else ""}</td>'
-            f'<td class="speed" data-label="{words.speed_attr}">{speed}</td>'
-            f'<td class="more"><details><summary>{words.details}'
-            f'<span class="visually-hidden"> — {name}</span></summary>'
-            f'<dl><dt>{words.fee_label}</dt><dd>{fee_text}</dd>'
-            f'{rate}{in_money_row}{wallet}'
-            f'<dt>{words.observed_label}</dt><dd>{observed}{based}'
-            f'{words.excluded if not o.transparent else ""}</dd>{kind}</dl></details></td></tr>\n')
+            f'{row.details}{row.fee}{f" ({pct(fee_pct)})" if fee_pct is not None else ""}'
+            f'{row.rate}{in_money}{wallet}{row.observed}'
+            f'{row.based if o.based_on_amount != o.amount else ""}{row.tail}')
     return Markup("".join(out))  # noqa: S704 - every value above is escaped or a formatted number
 
 
 class _Words(NamedTuple):
-    """The table's fixed words in one language, escaped where they go into markup."""
+    """The table's fixed words and markup in one language, escaped."""
 
     receives_attr: str
-    pay_attr: str
-    cost_attr: str
+    paid: str  # from the end of the amount received to the start of what is paid
+    cost: str  # from the end of what is paid to the start of the total cost
     speed_attr: str
     best_badge: str
     indicative_badge: str
@@ -96,8 +90,9 @@ class _Words(NamedTuple):
     observed_label: str
     credited: str
     details: str
-    plus_fee: str
+    plus_fee: str  # escaped, filled with formatted numbers (which need no escaping)
     priced_from: str
+    after_cash_out: str
     below_zero: str
 
 
@@ -109,34 +104,78 @@ def _words(locale: str) -> _Words:  # noqa: ARG001 - the key: ``_`` reads the la
     hidden_text, excluded_text = escape(_("rate not disclosed")), escape(_("excluded from averages"))
     receives, pay, cost, speed = (str(escape(x)) for x in (_("Your family receives"), _("You pay"), _("Total cost"),
                                                            _("Speed")))
-    return _Words(receives, pay, cost, speed,
+    return _Words(receives, f'</td><td class="num paid" data-label="{pay}">',
+                  f'</td><td class="num cost" data-label="{cost}">', speed,
                   f'<span class="badge best">{best_text}</span>',
                   f'<span class="badge indicative">{indicative_text}</span>',
                   f'<small class="warn">{hidden_text}</small>', f'<small>{excluded_text}</small>',
                   str(escape(_("Fee"))), str(escape(_("Total cost in money"))), str(escape(_("Observed"))),
                   str(escape(_("Credited to the wallet"))), str(escape(_("Details"))),
-                  _("%(amount)s + %(fee)s fee"), _("priced from the quote for %(amount)s"),
+                  str(escape(_("%(amount)s + %(fee)s fee"))), str(escape(_("priced from the quote for %(amount)s"))),
+                  str(escape(_("after %(wallet)s cash-out fee of %(fee)s: %(net)s"))),
                   f'<small><a href="/methodology#below-zero">{below_zero_text}</a></small>')
 
 
-_FIXED: dict[tuple[Any, ...], tuple[Markup, ...]] = {}
+class _Row(NamedTuple):
+    """An offer's row as far as it does not depend on the amount asked: the markup between the numbers."""
+
+    head: str  # up to the badges
+    received: str  # from the badges to the amount received
+    details: str  # from the total cost to the fee
+    fee: str  # the fee, formatted
+    rate: str  # from the fee's percentage to the total cost in money
+    observed: str  # the observation, up to the amount it was quoted for
+    based: str  # "priced from the quote for …", shown when that amount is not the one priced
+    tail: str
+
+
+_FIXED: dict[tuple[Any, ...], _Row] = {}
 FIXED_KEPT = 20_000
 
 
-def _fixed(o: Offer, part: Part) -> tuple[Markup, ...]:
-    """The parts of an offer's row that do not depend on the amount, looked up once per row (per language)."""
-    key = (current_locale.get(), o.provider.slug, o.provider.name, o.provider.kind, o.payin, o.payout, o.speed,
-           o.rate, o.mid_rate, o.fx_margin_pct, o.rate_derived, o.source, o.period, o.observed_at)
+def _fixed(o: Offer, part: Part, words: _Words, currency: str, money: Callable[[Decimal | None], str]) -> _Row:
+    """The parts of an offer's row that do not depend on the amount, worked out once per observation and language."""
+    key = (current_locale.get(), currency, o.provider.slug, o.provider.name, o.provider.kind, o.payin, o.payout,
+           o.speed, o.transparent, o.fee, o.based_on_amount, o.rate, o.mid_rate, o.fx_margin_pct, o.rate_derived,
+           o.source, o.period, o.observed_at)
     found = _FIXED.get(key)
     if found is None:
         if len(_FIXED) >= FIXED_KEPT:
             _FIXED.clear()
         when: Any = o.period if o.source == "rpw" else o.observed_at.date()
-        found = _FIXED[key] = (part("service_link", o.provider.slug, o.provider.name),
-                               part("service_small", o.payin, o.payout), part("speed", o.speed),
-                               part("rate", o.rate, o.mid_rate, o.fx_margin_pct, o.rate_derived),
-                               part("observed", o.source, when), part("kind", o.provider.kind))
+        hidden, excluded = ("", "") if o.transparent else (words.hidden, words.excluded)
+        name = escape(o.provider.name)
+        found = _FIXED[key] = _Row(
+            f'<th scope="row">{part("service_link", o.provider.slug, o.provider.name)}',
+            f'{part("service_small", o.payin, o.payout)}</th>'
+            f'<td class="num received" data-label="{words.receives_attr}">',
+            f'{hidden}</td><td class="speed" data-label="{words.speed_attr}">{part("speed", o.speed)}</td>'
+            f'<td class="more"><details><summary>{words.details}<span class="visually-hidden"> — {name}</span>'
+            f'</summary><dl><dt>{words.fee_label}</dt><dd>',
+            money(o.fee) if o.fee is not None else "—",
+            f'</dd>{part("rate", o.rate, o.mid_rate, o.fx_margin_pct, o.rate_derived)}',
+            f'<dt>{words.observed_label}</dt><dd>{part("observed", o.source, when)}',
+            f"<small>{words.priced_from % {'amount': money(o.based_on_amount)}}</small>",
+            f'{excluded}</dd>{part("kind", o.provider.kind)}</dl></details></td></tr>\n')
     return found
+
+
+@lru_cache(maxsize=64)
+def _plain(send_currency: str, receive_currency: str, locale: str) -> bool:
+    """Amounts in these currencies are written with no character markup would escape (digits, spaces, signs)."""
+    probes = [Decimal(v) for v in ("1234567.891", "0", "-1234.5", "-0.001")]
+    return all(str(escape(write(v))) == write(v) for write in (money_formatter(send_currency, locale),
+                                                               money_formatter(receive_currency, locale))
+               for v in probes)
+
+
+def _escaped(write: Callable[[Decimal | None], str]) -> Callable[[Decimal | None], str]:
+    return lambda value: str(escape(write(value)))
+
+
+@lru_cache(maxsize=256)
+def _name(wallet: str) -> str:
+    return str(escape(wallet))
 
 
 def _memoised(write: Callable[[Decimal | None], str]) -> Callable[[Decimal | None], str]:
