@@ -100,7 +100,7 @@ class _Words(NamedTuple):
 def _words(locale: str) -> _Words:  # noqa: ARG001 - the key: ``_`` reads the language from the context
     # Messages stay outside f-strings: Babel's extractor skips an f-string's inner calls.
     best_text, indicative_text = escape(_("Best value")), escape(_("Indicative"))
-    below_zero_text = escape(_("below zero: a rate better than mid-market"))
+    below_zero_text = escape(_("rate better than mid-market"))
     hidden_text, excluded_text = escape(_("rate not disclosed")), escape(_("excluded from averages"))
     receives, pay, cost, speed = (str(escape(x)) for x in (_("Your family receives"), _("You pay"), _("Total cost"),
                                                            _("Speed")))
