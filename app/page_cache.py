@@ -49,9 +49,14 @@ def environment(request: Request[Any, Any, Any]) -> Environment:
     return request.app.template_engine.engine  # type: ignore[union-attr,no-any-return]
 
 
+def render_shared(request: Request[Any, Any, Any], template: str, context: dict[str, Any]) -> Layout:
+    """`template` as every anonymous visitor gets it, CSRF_MARK where each one's token goes."""
+    return page_layout(environment(request).get_template(template).render(
+        request=request, csrf_token=lambda: CSRF_MARK, csrf_input=CSRF_INPUT_MARK, **context))
+
+
 def cached_page(request: Request[Any, Any, Any], cache: VersionedCache, key: Hashable, template: str,
                 context: dict[str, Any], status_code: int = 200) -> Response[Any]:
     """Render `template` once per key for every anonymous visitor; the caller checks is_anonymous()."""
-    layout = cache.get(key) or cache.put(key, page_layout(environment(request).get_template(template).render(
-        request=request, csrf_token=lambda: CSRF_MARK, csrf_input=CSRF_INPUT_MARK, **context)))
+    layout = cache.get(key) or cache.put(key, render_shared(request, template, context))
     return serve_layout(request, layout, status_code)

@@ -44,9 +44,9 @@ from app.page_cache import (
     CSRF_INPUT_MARK,
     CSRF_MARK,
     csrf_text,
-    environment,
     is_anonymous,
     page_layout,
+    render_shared,
     serve_layout,
     with_csrf,
 )
@@ -362,9 +362,8 @@ class ComparisonPages(Controller):
         context = await anyio.to_thread.run_sync(corridor_context, cache.engine, corridor, providers)
         if not anonymous or not context["points"]:  # a corridor without data is not kept (codes are many)
             return Template("pages/corridor.html", context=context)
-        html = await anyio.to_thread.run_sync(lambda: environment(request).get_template("pages/corridor.html").render(
-            request=request, csrf_token=lambda: CSRF_MARK, csrf_input=CSRF_INPUT_MARK, **context))
-        return serve_layout(request, cache.put(key, page_layout(html), generation))
+        shared = await anyio.to_thread.run_sync(render_shared, request, "pages/corridor.html", context)
+        return serve_layout(request, cache.put(key, shared, generation))
 
     @get("/providers/{slug:str}", sync_to_thread=True)
     def provider_page(self, db: Session, settings: Settings, slug: str) -> Template:
