@@ -134,13 +134,17 @@ def history_chart(points: list[HistoryPoint], lines: dict[str, list[tuple[str, D
                      f'text-anchor="{anchor}" fill="#4a5560">{year}</text>')
     parts.append(f'<line x1="{pad_l}" x2="{WIDTH - PAD_R}" y1="{PAD_T + plot_h}" y2="{PAD_T + plot_h}" '
                  f'stroke="#4a5560"/>')
-    for level, colour, label in ((3, "#0f6b2f", _("3 % SDG target")), (5, "#8a5300", _("5 % ceiling"))):
+    levels = ((3, "#0f6b2f", _("3 % SDG target")), (5, "#8a5300", _("5 % ceiling")))
+    for level, colour, _label in levels:
         parts.append(f'<line x1="{pad_l}" x2="{WIDTH - PAD_R}" y1="{y(level):.1f}" y2="{y(level):.1f}" '
-                     f'stroke="{colour}" stroke-dasharray="6 4"/>'
-                     f'<text x="{WIDTH - PAD_R - 4}" y="{y(level) - 5:.1f}" text-anchor="end" '
-                     f'fill="{colour}">{escape(label)}</text>')
+                     f'stroke="{colour}" stroke-dasharray="6 4"/>')
     for s in reversed(series):  # the corridor average last, on top
         parts.append(_draw(s, [(period_time(p), x(p), y(v)) for p, v in s.points]))
+    # The two levels' names over the lines, each on a white halo so that a line running through stays readable.
+    for level, colour, label in levels:
+        parts.append(f'<text x="{WIDTH - PAD_R - 4}" y="{y(level) - 5:.1f}" text-anchor="end" fill="{colour}" '
+                     f'stroke="#fff" stroke-width="5" stroke-linejoin="round" paint-order="stroke">'
+                     f'{escape(label)}</text>')
     parts.append("</svg>")
     return Chart(Markup("".join(parts)), series)  # noqa: S704 - every piece of text above went through escape()
 
