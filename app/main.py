@@ -11,6 +11,7 @@ from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
 from litestar.static_files import create_static_files_router
+from sqlalchemy.orm import configure_mappers
 
 from app.accounts.controller import AccountController
 from app.comparison import alerts
@@ -56,6 +57,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     engine = get_engine(settings.database_url)
+    # The ORM's classes are set up now, not at the first query: a signed-in visitor's user is built from the
+    # session's row without one (app.sessions), and as the first request after a start it failed with a 500.
+    configure_mappers()
     alerts.register_hooks()  # the data path's after-load hooks this app needs (the in-app scheduler loads)
     stores = {name: make_store(name, engine, settings.redis_url, settings.redis_key_prefix)
               for name in ("sessions", "ratelimit")}

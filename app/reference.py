@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gettext
+import unicodedata
 from functools import lru_cache
 
 import pycountry
@@ -35,6 +36,12 @@ def _names(alpha2: str) -> tuple[str, str]:
         return country_names(alpha2)
     except LookupError:
         return alpha2, alpha2
+
+
+def reading_order(name: str) -> str:
+    """The key that sorts names as a reader looks them up: accents and case aside ("États-Unis" after
+    "Espagne", before "France"), the same in every list of countries or languages."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
 
 
 def country_name(alpha2: str, locale: str | None = None) -> str:

@@ -25,21 +25,20 @@ from app.comparison.offers import (
     SORTS,
     Comparison,
     Mode,
-    Offer,
     Question,
     answer,
-    compare,
     parse_amount,
     question,
     resolve_corridor,
 )
 from app.comparison.prepared import Prepared, prepare
+from app.comparison.provider_offers import AMOUNT, corridors_of, provider_lines
 from app.comparison.ranking import ALIASES, DEFAULT_SORT
 from app.compressed import Layout, respond
 from app.errors import DomainError, NotFound
 from app.i18n import _, current_locale, fmt_money, ngettext
 from app.models import Country
-from app.models.current import CurrentCorridor, CurrentOffer
+from app.models.current import CurrentCorridor
 from app.page_cache import (
     CSRF_INPUT_MARK,
     CSRF_MARK,
@@ -50,7 +49,7 @@ from app.page_cache import (
     serve_layout,
     with_csrf,
 )
-from app.reference import corridor_name, country_name
+from app.reference import corridor_name, country_name, reading_order
 from app.settings import Settings
 from basics.corridors import Corridor, alpha2, country_currency, payout_currency
 from providers import UnknownProvider, get_provider
@@ -80,7 +79,7 @@ def _country_choices(session: Session, origin: str) -> tuple[list[Country], list
     locale = current_locale.get()
 
     def by_name(codes: set[str]) -> list[Country]:
-        return sorted((countries[c] for c in codes if c in countries), key=lambda c: c.name(locale))
+        return sorted((countries[c] for c in codes if c in countries), key=lambda c: reading_order(c.name(locale)))
 
     return by_name(senders), by_name(receivers)
 
@@ -365,22 +364,29 @@ class ComparisonPages(Controller):
         shared = await anyio.to_thread.run_sync(render_shared, request, "pages/corridor.html", context)
         return serve_layout(request, cache.put(key, shared, generation))
 
-    @get("/providers/{slug:str}", sync_to_thread=True)
-    def provider_page(self, db: Session, settings: Settings, slug: str) -> Template:
+    @get("/providers/{slug:str}")
+    async def provider_page(self, request: Request[Any, Any, Any], settings: Settings,
+                            slug: str) -> Template | Response[Any]:
         try:
             provider = get_provider(slug)
         except UnknownProvider:
             raise NotFound(_("We do not know this provider.")) from None
-        corridors = db.exec(select(CurrentOffer.corridor).where(CurrentOffer.provider_slug == slug).distinct()).all()
-        rows: list[tuple[Corridor, Offer]] = []
-        for code in sorted(corridors):
-            corridor = parse_corridor_code(code)
-            try:
-                found = compare(db, settings, corridor.source_country, corridor.destination_country, "200")
-            except DomainError:
-                continue
-            rows.extend((corridor, o) for o in found.offers if o.provider.slug == slug)
-        return Template("pages/provider.html", context={"provider": provider, "rows": rows})
+        cache: ComparisonCache = request.app.state.comparison_cache
+        await cache.check()
+        key = ("provider", current_locale.get(), slug)
+        anonymous = is_anonymous(request)
+        if anonymous and (layout := cache.get(key)) is not None:
+            return serve_layout(request, layout)
+        generation = cache.generation
+        corridors = await anyio.to_thread.run_sync(corridors_of, cache.engine, slug)
+        prepared = [await cache.prepared(corridor) for corridor in corridors]
+        groups = await anyio.to_thread.run_sync(provider_lines, prepared, settings, slug)
+        context = {"provider": provider, "groups": groups, "amount": AMOUNT,
+                   "served": sum(len(lines) for lines in groups.values())}
+        if not anonymous:
+            return Template("pages/provider.html", context=context)
+        shared = await anyio.to_thread.run_sync(render_shared, request, "pages/provider.html", context)
+        return serve_layout(request, cache.put(key, shared, generation))
 
     @get("/methodology", sync_to_thread=False)
     def methodology(self) -> Template:

@@ -18,7 +18,7 @@ from app.i18n import _, current_locale, fmt_money
 from app.marketplace.money import LISTING_CURRENCIES, read_amount
 from app.models import BudgetLine, FundingModel, Listing, Milestone, Sector, User
 from app.numbers import parse_int
-from app.reference import country_names
+from app.reference import country_names, reading_order
 
 # West and Central Africa: the countries whose diaspora Passerelle serves.
 COUNTRIES = ("SN", "ML", "CI", "BF", "NE", "GN", "GW", "GM", "MR", "CV", "TG", "BJ", "GH", "NG", "SL", "LR",
@@ -47,7 +47,7 @@ def country_choices() -> list[tuple[str, str]]:
 def _country_choices(locale: str) -> list[tuple[str, str]]:
     french = locale == "fr"
     pairs = [(code, country_names(code)[1 if french else 0]) for code in COUNTRIES]
-    return sorted(pairs, key=lambda pair: unicodedata.normalize("NFKD", pair[1]))
+    return sorted(pairs, key=lambda pair: reading_order(pair[1]))
 
 
 def _amount(raw: str, currency: str, name: str, form: ListingForm, message: str,

@@ -17,14 +17,15 @@ from app.flash import flash
 from app.i18n import _, ngettext
 from app.marketplace.web import Form, Upload, page, signed_in
 from app.models import Listing, Pledge, PledgeState, ReceivingAccount, StatementLine, User
-from app.reference import country_name
+from app.reference import country_name, reading_order
 from app.settings import Settings
 
 
 def accounts_context(db: Session) -> dict[str, Any]:
     accounts = list(db.exec(select(ReceivingAccount).order_by(col(ReceivingAccount.active).desc(),
                                                               col(ReceivingAccount.id))))
-    countries = sorted(((code, country_name(code)) for code in receiving.PHONE_PLANS), key=lambda pair: pair[1])
+    countries = sorted(((code, country_name(code)) for code in receiving.PHONE_PLANS),
+                       key=lambda pair: reading_order(pair[1]))
     currencies = [(code, f"{code} — {_(receiving.CURRENCY_NAMES[code])}") for code in receiving.BANK_CURRENCIES]
     return dict(accounts=accounts, operators=receiving.OPERATOR_LABELS, country_options=countries,
                 currency_options=currencies, trail=audit.latest(db, 30, accounts_only=True), actions=audit.ACTIONS)

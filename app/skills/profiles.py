@@ -3,7 +3,6 @@ and who may read it (the member; staff; a host only through an offer, which app.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -17,7 +16,7 @@ from app.marketplace.listings import COUNTRIES as ORIGIN_COUNTRIES
 from app.models import SkillProfile, User, WorkMode
 from app.models.base import utcnow
 from app.numbers import parse_int
-from app.reference import country_names
+from app.reference import country_names, reading_order
 from app.skills import fulltext, tags
 from basics import languages, occupations
 
@@ -158,7 +157,7 @@ def _all_countries() -> frozenset[str]:
 
 
 def _sorted(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    return sorted(pairs, key=lambda pair: unicodedata.normalize("NFKD", pair[1]))
+    return sorted(pairs, key=lambda pair: reading_order(pair[1]))
 
 
 @lru_cache(maxsize=4)

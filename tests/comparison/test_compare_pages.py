@@ -79,11 +79,55 @@ def test_corridor_page_is_kept_for_visitors_until_a_load_touches_the_corridors(c
     assert built.count("FR-SN") == 4
 
 
-def test_provider_page(client, rpw_loaded):
+def test_provider_page_has_a_line_a_corridor_priced_as_the_compare_page(client, rpw_loaded):
+    from decimal import Decimal
+
     r = client.get("/providers/western-union", headers={"Accept-Language": "en"})
-    assert r.status_code == 200 and "Western Union" in r.text and "France → Senegal" in r.text
+    assert r.status_code == 200 and "Western Union" in r.text and "Sending from France" in r.text
     assert ">FR-SN<" not in r.text  # codes only in URLs
+    lines = re.findall(r'<tr><td data-label="Corridor"><a href="/\?from=(\w\w)&amp;to=(\w\w)">(.*?)</tr>', r.text, re.S)
+    assert len(lines) == len({(a, b) for a, b, _rest in lines}) >= 5, "one line a corridor, not one a service"
+    assert re.search(r"served</h2>", r.text) and f"{len(lines)} corridors served" in r.text
+    for source, destination, line in lines:
+        offers = client.get(f"/api/v1/compare?from={source}&to={destination}&amount=200").json()["offers"]
+        best: dict[str, Decimal] = {}
+        for o in offers:
+            if o["total_cost_pct"] is not None:
+                cost = Decimal(o["total_cost_pct"])
+                best[o["provider"]["slug"]] = min(cost, best.get(o["provider"]["slug"], cost))
+        mine = best["western-union"]
+        place = 1 + sum(1 for cost in best.values() if cost < mine)
+        assert f">{mine:.2f}%" in line, (source, destination)  # the compare page's own price for 200
+        assert f">{place} of {len(best)}</td>" in line, (source, destination)
+    fr = client.get("/providers/western-union").text
+    assert "Envoi depuis : France" in fr and "couloirs desservis" in fr and " sur " in fr
     assert client.get("/providers/no-such-provider").status_code == 404
+
+
+def test_provider_page_is_kept_for_visitors_until_a_load(client, rpw_loaded, engine, monkeypatch):
+    from sqlalchemy import text
+
+    from app.comparison import pages
+
+    built = []
+    real = pages.provider_lines
+    monkeypatch.setattr(pages, "provider_lines", lambda *a: built.append(a[2]) or real(*a))
+    client.app.state.comparison_cache.recheck = 0
+    first = client.get("/providers/remitly", headers={"Accept-Language": "en"})
+    assert client.get("/providers/remitly", headers={"Accept-Language": "en"}).text == first.text
+    assert built == ["remitly"]
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE current_corridor SET version = version + 1 WHERE corridor = 'FR-SN'"))
+    assert client.get("/providers/remitly", headers={"Accept-Language": "en"}).text == first.text
+    assert built == ["remitly"] * 2
+
+
+def test_country_lists_follow_the_readers_alphabet():
+    from app.reference import reading_order
+
+    names = ["France", "États-Unis", "Espagne", "Italie", "Égypte", "île Maurice", "Eswatini"]
+    assert sorted(names, key=reading_order) == ["Égypte", "Espagne", "Eswatini", "États-Unis", "France",
+                                                "île Maurice", "Italie"]
 
 
 def test_methodology_in_both_languages(client):
