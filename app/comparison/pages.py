@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from app.comparison import chart
+from app.comparison import chart, provider_offers
 from app.comparison.cache import ComparisonCache
 from app.comparison.indicators import history, latest_stats, parse_corridor_code
 from app.comparison.invest import suggestions
@@ -381,7 +381,7 @@ class ComparisonPages(Controller):
         corridors = await anyio.to_thread.run_sync(corridors_of, cache.engine, slug)
         prepared = [await cache.prepared(corridor) for corridor in corridors]
         groups = await anyio.to_thread.run_sync(provider_lines, prepared, settings, slug)
-        context = {"provider": provider, "groups": groups, "amount": AMOUNT,
+        context = {"provider": provider, "groups": groups, "amount": AMOUNT, "fold_above": provider_offers.FOLD_ABOVE,
                    "served": sum(len(lines) for lines in groups.values())}
         if not anonymous:
             return Template("pages/provider.html", context=context)

@@ -26,6 +26,7 @@ from app.settings import Settings
 from basics.corridors import Corridor, parse_corridor
 
 AMOUNT = "200"  # in the sending currency, as the World Bank's smaller price point
+FOLD_ABOVE = 20  # corridors: beyond, each sending country's group is folded under its name (a phone's page stays short)
 
 
 @dataclass(frozen=True)

@@ -122,6 +122,21 @@ def test_provider_page_is_kept_for_visitors_until_a_load(client, rpw_loaded, eng
     assert built == ["remitly"] * 2
 
 
+def test_a_provider_on_many_corridors_folds_each_sending_country(client, rpw_loaded, monkeypatch):
+    from app.comparison import provider_offers
+
+    monkeypatch.setattr(provider_offers, "FOLD_ABOVE", 1000)
+    page = client.get("/providers/western-union", headers={"Accept-Language": "en"}).text
+    assert '<details class="group"' not in page and 'href="#from-FR"' in page  # a few corridors: all shown
+    monkeypatch.setattr(provider_offers, "FOLD_ABOVE", 2)
+    client.app.state.comparison_cache.clear()
+    page = client.get("/providers/western-union", headers={"Accept-Language": "en"}).text
+    groups = re.findall(r'<details class="group" id="from-(\w\w)"><summary><h3>Sending from [^<]+</h3> '
+                        r'<small>(\d+) corridors?</small></summary>', page)
+    assert len(groups) >= 2 and 'href="#from-FR"' not in page  # the summaries are the way in
+    assert sum(int(n) for _code, n in groups) == page.count('<tr><td data-label="Corridor">')
+
+
 def test_country_lists_follow_the_readers_alphabet():
     from app.reference import reading_order
 
