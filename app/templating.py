@@ -15,7 +15,7 @@ from app import i18n
 from app.assets import asset_url
 from app.billing import methods, receiving
 from app.comparison.labels import LABELS
-from app.comparison.rows import offer_rows
+from app.comparison.results import ALERT_AMOUNT_MARK
 from app.flash import pop_flashes
 from app.limits import text_limit
 from app.marketplace.format import FILTERS as FAST_FORMATS
@@ -33,8 +33,6 @@ TEMPLATE_DIR = PROJECT_ROOT / "templates"
 
 PARTS = "partials/_offer_parts.html"
 PARTS_KEPT = 20_000
-# Where the alert form's amount goes in its memoised part (the results put the amount asked there).
-ALERT_AMOUNT_MARK = "\x00alert-amount\x00"
 
 
 def memoised_parts(env: Environment, template: str = PARTS) -> Callable[..., Markup]:
@@ -68,7 +66,7 @@ def make_environment(template_dir: Path = TEMPLATE_DIR) -> Environment:
     env.filters.update(NEEDS_FILTERS)  # needs' and hosts' codes -> translated words
     env.filters.update(FAST_FORMATS)  # the same output as money/pct, for long lists
     env.filters.update(SKILLS_FILTERS)  # ISCO-08 groups, languages, ways of working -> words
-    env.globals.update(part=memoised_parts(env), offer_rows=offer_rows, alert_amount_mark=ALERT_AMOUNT_MARK)
+    env.globals.update(part=memoised_parts(env), alert_amount_mark=ALERT_AMOUNT_MARK)
     env.globals.update(offer_box=offer_box)  # the need page's offer form (skills missions)
     env.filters.update(mission_state=state_label)
     env.globals.update(match_items=match_items)  # the staff match page's rows

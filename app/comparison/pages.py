@@ -34,6 +34,7 @@ from app.comparison.offers import (
 from app.comparison.prepared import Prepared, prepare
 from app.comparison.provider_offers import AMOUNT, corridors_of, provider_lines
 from app.comparison.ranking import ALIASES, DEFAULT_SORT
+from app.comparison.results import error_html, results_html
 from app.compressed import Layout, respond
 from app.errors import DomainError, NotFound
 from app.i18n import _, current_locale, fmt_money, ngettext
@@ -143,25 +144,22 @@ def render_results(settings: Settings, form: dict[str, str], env: Environment,
     """The results fragment (offers, corridor panel, alert form) as HTML, its HTTP status, the form field
     the error is about (so that only that field is marked invalid), and the one-line summary; ``find``
     gives what the corridor's comparison needs besides the amount."""
-    context: dict[str, Any] = {"form": form, "payouts": PAYOUTS, "sorts": SORTS, "error": None,
-                               "comparison": None, "published": (), "figures": None, "csrf_input": CSRF_INPUT_MARK}
     try:
         wanted = asked(form)
         data = find(wanted.corridor)
         comparison = answer(data.services, wanted, settings)
-        figures = comparison.figures
-        context.update(comparison=comparison, figures=figures, published=tuple(Published(
-            s.source, s.period, s.services, s.average_total_cost_pct, s.smart_pct, s.min_total_cost_pct)
-            for s in data.published),
-                       projects=suggestions(data.projects, figures.saving_per_year, comparison.currency)
-                       if figures and figures.saving > 0 else [])
-    except DomainError as exc:
-        context["error"] = exc
-    error: DomainError | None = context["error"]
-    field = FIELD_OF.get(error.field, error.field) if error and error.field else None
-    html = env.get_template("partials/_results.html").render({**context, "error_field": field})
-    summary = summary_line(context["comparison"]) if context["comparison"] else ""
-    return html, error.status_code if error else 200, field, summary
+    except DomainError as error:
+        field = FIELD_OF.get(error.field, error.field) if error.field else None
+        return error_html(error, field), error.status_code, field, ""
+    figures = comparison.figures
+    published = tuple(Published(s.source, s.period, s.services, s.average_total_cost_pct, s.smart_pct,
+                                s.min_total_cost_pct) for s in data.published)
+    projects = suggestions(data.projects, figures.saving_per_year, comparison.currency) \
+        if figures and figures.saving > 0 else []
+    part = env.globals["part"]  # the memoised macros of partials/_offer_parts.html (app.templating)
+    assert callable(part)
+    html = results_html(comparison, figures, published, projects, form, CSRF_INPUT_MARK, part)
+    return html, 200, None, summary_line(comparison)
 
 
 def build_results(engine: Engine, settings: Settings, form: dict[str, str],

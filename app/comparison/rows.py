@@ -7,8 +7,8 @@ language (``_fixed``, from the memoised macros of ``partials/_offer_parts.html``
 costs its few amounts, written by the fast formatters of ``app.i18n`` (the same text as the ``money`` and
 ``pct`` filters). Every value that is not a fixed word or a number is escaped; formatted amounts need no
 escaping (checked once per currency pair and language, escaped otherwise), so the messages they go into
-are escaped once per language. The markup is the one the
-``_results.html`` table had row by row; tests read it (``tests/comparison/test_compare_pages.py``).
+are escaped once per language. The markup is the one the ``partials/_results.html`` table had row by row
+(``tests/comparison/results_template.html`` keeps that template: a test renders it beside ``app.comparison.results``).
 """
 
 from __future__ import annotations
