@@ -13,8 +13,9 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy import Engine
 from sqlmodel import Session, col, func, select
 
-from app.models import CollectorRun, Quote, ReferenceRate, RunStatus
+from app.models import CollectorRun, ReferenceRate, RunStatus
 from app.models.base import aware, utcnow
+from app.models.current import CurrentOffer
 from app.settings import Settings
 from scrapers.collectors import COLLECTORS
 
@@ -48,10 +49,14 @@ def fresh_window(settings: Settings, source: str) -> timedelta | None:
 
 
 def newest_data(session: Session, source: str) -> datetime | None:
-    """The date of the newest thing a source published (quotes: observed_at; rates: their day)."""
+    """The date of the newest thing a source published (quotes: observed_at; rates: their day).
+
+    A source's newest quote is its service's latest, so it is among the current offers (a few thousand rows);
+    the same maximum over ``quote`` read a year of history, 1.3 s for Wise at full scale."""
     kind = COLLECTORS[source].kind
     if kind == "quotes":
-        return aware(session.exec(select(func.max(Quote.observed_at)).where(Quote.source == source)).one())
+        return aware(session.exec(select(func.max(CurrentOffer.observed_at)).where(
+            CurrentOffer.source == source)).one())
     if kind == "rates":
         day = session.exec(select(func.max(ReferenceRate.date)).where(
             ReferenceRate.source == RATE_SOURCES[source])).one()

@@ -116,3 +116,18 @@ def test_staff_map_an_unknown_name_and_its_quotes_follow(staff, engine):  # type
     # the next observation under another spelling of the name is resolved at once
     upload(staff, HEADER + "MONEYLINE express,FR,SN,500,3,650,cash,same day,yes,2026-11-21\n")
     assert [q.provider_slug for q in quotes(engine)] == ["ria", "ria"]
+
+
+def test_a_sources_newest_data_is_its_newest_quote_in_the_history(engine, settings):  # type: ignore[no-untyped-def]
+    from sqlmodel import func
+
+    from app.comparison.sources import newest_data
+    from app.models.base import aware
+    from scrapers.pipeline import ingest
+    from tests.comparison.conftest import DATA
+
+    ingest("rpw", (DATA / "rpw/rpw_2025q3_wca.xlsx").read_bytes(), url="file:rpw", engine=engine, settings=settings)
+    with Session(engine) as session:  # read from the current offers, it must say what the whole history says
+        newest = aware(session.exec(select(func.max(Quote.observed_at)).where(Quote.source == "rpw")).one())
+        assert newest is not None and newest_data(session, "rpw") == newest
+        assert newest_data(session, "wise") is None  # nothing collected yet
