@@ -1,7 +1,9 @@
 """Idempotent bulk upsert of a polars frame, fast enough for a 400,000-row RPW workbook.
 
-The frame goes into a temporary staging table (COPY on PostgreSQL, ``executemany`` on SQLite); one
-``INSERT … SELECT … ON CONFLICT`` then merges it, changing an existing row only where a value differs.
+The frame goes into a temporary staging table (COPY of the CSV polars writes on PostgreSQL, ``executemany``
+on SQLite); one ``INSERT … SELECT … ON CONFLICT`` then merges it, changing an existing row only where a value
+differs. (Upserting each row straight into the table on SQLite is slower: with foreign keys on, every
+statement pays their checks, 3.4 s against 3.0 s for a full workbook.)
 Values cross as literals the database reads back exactly — text, or (SQLite) integers of the column's
 smallest unit — so a Decimal never becomes a Python float on the way.
 """
@@ -58,11 +60,12 @@ def _as_literals(frame: pl.DataFrame, dialect: str, integers: Mapping[str, int])
 def _copy_into_stage(conn: Connection, frame: pl.DataFrame, names: Sequence[str], progress: Progress | None) -> None:
     quoted = ", ".join(f'"{n}"' for n in names)
     if conn.dialect.name == "postgresql":
+        # the frame (all text) as CSV written by polars, which COPY reads (an empty field is NULL, a quoted
+        # one an empty string): no Python object per value
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        with cursor.copy(f"COPY {STAGE} ({quoted}) FROM STDIN") as copy:
+        with cursor.copy(f"COPY {STAGE} ({quoted}) FROM STDIN (FORMAT csv)") as copy:
             for offset in range(0, frame.height, CHUNK):
-                for row in frame.slice(offset, CHUNK).iter_rows():
-                    copy.write_row(row)
+                copy.write(frame.slice(offset, CHUNK).write_csv(include_header=False, quote_style="necessary"))
                 if progress:
                     progress(min(offset + CHUNK, frame.height), frame.height)
         return
@@ -82,12 +85,13 @@ def _literal(value: str | int) -> str:
 
 def bulk_upsert(conn: Connection, table: Table, frame: pl.DataFrame, keys: Sequence[str], *,
                 constants: Mapping[str, str | int] | None = None, not_compared: Sequence[str] = (),
-                progress: Progress | None = None) -> None:
+                progress: Progress | None = None) -> int:
     """Insert ``frame`` into ``table``; rows whose ``keys`` exist are updated only where a value differs
     (columns in ``not_compared`` follow a change but never cause one). ``constants`` (ids, an int or a
-    word) fill columns that are the same on every row without passing them once per row."""
+    word) fill columns that are the same on every row without passing them once per row. Returns how
+    many rows were inserted or changed (the merge's row count, on SQLite and PostgreSQL alike)."""
     if frame.is_empty():
-        return
+        return 0
     dialect = conn.dialect.name
     constants = dict(constants or {})
     staged = list(frame.columns)
@@ -124,8 +128,9 @@ def bulk_upsert(conn: Connection, table: Table, frame: pl.DataFrame, keys: Seque
     # key order so two loads touching the same keys (ECB daily and history) lock them in the same order
     # and wait for each other instead of deadlocking
     order = "rowid" if dialect == "sqlite" else ", ".join(f'"{k}"' for k in order_by) or "1"
-    conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({quoted}) SELECT {selected} FROM {STAGE} WHERE true '  # noqa: S608
-                         f"ORDER BY {order} ON CONFLICT ({conflict}) {action}")
+    merged = conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({quoted}) SELECT {selected} FROM {STAGE} '  # noqa: S608
+                                  f"WHERE true ORDER BY {order} ON CONFLICT ({conflict}) {action}").rowcount
     conn.exec_driver_sql(f"DROP TABLE {STAGE}")
     if dialect == "sqlite":
         conn.exec_driver_sql("PRAGMA cache_size = -2000")  # SQLite's default, for the pooled connection
+    return int(merged)

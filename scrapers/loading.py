@@ -50,12 +50,8 @@ def quote_rows(quotes: pl.DataFrame, *, source: str) -> pl.DataFrame:
 def upsert_quotes(conn: Connection, rows: pl.DataFrame, *, source: str, run_id: int,
                   progress: Progress | None = None) -> int:
     """Publish ``quote_rows``; returns how many this run inserted or changed."""
-    frame = rows.drop("source")
-    table = _table(Quote)
-    bulk_upsert(conn, table, frame, ("source", "natural_key"), constants={"source": source, "run_id": run_id},
-                not_compared=("run_id",), progress=progress)
-    changed = conn.execute(select(func.count()).select_from(table).where(table.c.run_id == run_id)).scalar_one()
-    return int(changed)
+    return bulk_upsert(conn, _table(Quote), rows.drop("source"), ("source", "natural_key"),
+                       constants={"source": source, "run_id": run_id}, not_compared=("run_id",), progress=progress)
 
 
 def quarantine(conn: Connection, rejected: pl.DataFrame, *, source: str, run_id: int,

@@ -103,7 +103,7 @@ class Quote(SQLModel, table=True):
     destination_country: str = Field(max_length=2)
     send_currency: str = Field(max_length=3)
     receive_currency: str = Field(max_length=3)
-    period: str = Field(max_length=6, index=True)  # "2025Q3"
+    period: str = Field(max_length=6)  # "2025Q3"; reads by period also name corridors (ix_quote_corridor_tier_period)
     amount_usd: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))  # 200 | 500 tier
     amount: Decimal = money()
     fee: Decimal | None = money(nullable=True)
@@ -120,8 +120,8 @@ class Quote(SQLModel, table=True):
     speed: str = Field(default=Speed.unknown.value, max_length=16)
     transparent: bool = True
     note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    observed_at: datetime = timestamp(index=True)
-    run_id: int | None = Field(default=None, foreign_key="collector_run.id", index=True)
+    observed_at: datetime = timestamp()  # a source's newest: its current offers' (app.comparison.sources)
+    run_id: int | None = Field(default=None, foreign_key="collector_run.id")  # runs are never deleted: no index
 
 
 class CorridorStat(SQLModel, table=True):
