@@ -7,6 +7,7 @@ current offers can change without touching how they are priced.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -118,6 +119,36 @@ class Service:
     payin: str
     payout: str
     observed: tuple[Observed, ...]
+    # The observed amounts above zero, ascending, and the first observation at each: the observation nearest (by
+    # ratio) an amount sent is one of the two around it, found by bisection instead of two divisions an observation.
+    amounts: tuple[Decimal, ...] = field(init=False, repr=False, compare=False)
+    firsts: tuple[tuple[int, Observed], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        first: dict[Decimal, tuple[int, Observed]] = {}
+        for place, observed in enumerate(self.observed):
+            if observed.quote.amount > 0:
+                first.setdefault(observed.quote.amount, (place, observed))
+        amounts = sorted(first)
+        object.__setattr__(self, "amounts", tuple(amounts))
+        object.__setattr__(self, "firsts", tuple(first[a] for a in amounts))
+
+    def nearest(self, ask: Ask) -> Observed:
+        """``pricing.nearest`` of the observations: the nearest by ratio, the first of equally near ones."""
+        if ask.mode is not Mode.send or not self.amounts:
+            return nearest(self.observed, ask)
+        wanted, amounts, firsts = ask.amount, self.amounts, self.firsts
+        above = bisect_left(amounts, wanted)  # amounts[above] is the least at or above the amount sent
+        if above == len(amounts):
+            return firsts[-1][1]
+        if above == 0:
+            return firsts[0][1]
+        # up/wanted against wanted/down, without dividing: exact for amounts in cents
+        (down_at, down), (up_at, up) = firsts[above - 1], firsts[above]
+        product, square = amounts[above] * amounts[above - 1], wanted * wanted
+        if product == square:
+            return up if up_at < down_at else down
+        return up if product < square else down
 
 
 def services_of(quotes: Sequence[Offered]) -> tuple[Service, ...]:
@@ -185,7 +216,7 @@ def answer(services: Sequence[Service], asked: Question, settings: Settings, now
         fresh = freshness.get(service.source)
         if fresh is None:
             fresh = freshness[service.source] = _freshness(settings, service.source)
-        facts = nearest(service.observed, ask)
+        facts = service.nearest(ask)
         if service.payin in CARDS:
             quote = facts.quote
             key = (facts.provider.slug, quote.source, quote.payout, quote.speed, quote.transparent, quote.fee,

@@ -100,6 +100,14 @@ def test_nearest_keeps_the_first_of_equally_near_observations(loaded: Engine) ->
         observed = tuple(at(a) for a in amounts)
         ask = Ask(Mode.send, Decimal(asked))
         assert nearest(observed, ask) is plain_nearest(observed, ask), (amounts, asked)
+        # a service's own (by bisection over its observed amounts)
+        assert offers.Service("wise", "bank_account", "cash", observed).nearest(ask) is plain_nearest(observed, ask)
+    for amounts in (("100", "400", "200", "0"), ("400", "100"), ("100", "400"), ("50", "50.00", "5000", "-3")):
+        observed = tuple(at(a) for a in amounts)
+        service = offers.Service("wise", "bank_account", "cash", observed)
+        for asked in ("0.01", "49.99", "50", "70.71", "70.72", "141.42", "200", "282.84", "1000000", "2500", "500"):
+            ask = Ask(Mode.send, Decimal(asked))
+            assert service.nearest(ask) is plain_nearest(observed, ask), (amounts, asked)
 
 
 def test_a_priced_offer_is_the_one_its_dataclass_init_makes(loaded: Engine, settings: Settings) -> None:  # noqa: F811
