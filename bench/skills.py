@@ -9,7 +9,9 @@ cache hits; the "miss" rows send a different need (and search word) with every r
 addresses than the cache holds (MISS_TARGETS, bench/loadgen.py's @FILE), so every answer is built afresh, as the
 first request after a profile is saved is.
 Usage: python bench/skills.py [--backends sqlite,postgres] [--seconds 4] [--rounds 3] [--only matches,/skills]
-       [--rebuild]
+       [--rebuild] [--port 8200] [--name skills]
+(--port: the SQLite server's port, PostgreSQL's the next; --name: the SQLite file var/bench/NAME.sqlite3 and the
+database passerelle_bench_NAME, so two streams can each measure on their own ports and data.)
 """
 
 from __future__ import annotations
@@ -129,21 +131,24 @@ def build(url: str) -> str:
         with Session(engine) as session:  # the write path's own indexing, in batches
             indexed = fulltext.rebuild(session)
             session.commit()
-        with engine.begin() as conn:
-            conn.execute(text("ANALYZE"))
+        # PostgreSQL: VACUUM as autovacuum would after a bulk load (this server may run without it): the visibility
+        # map that index-only scans need, and the full-text GIN index's pending list merged (otherwise every
+        # search reads thousands of pending entries one by one)
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"))
         return f"built {PROFILES} profiles ({indexed} indexed), {NEEDS} needs in {time.perf_counter() - started:.0f} s"
     finally:
         engine.dispose()
 
 
-def _url(backend: str) -> str:
+def _url(backend: str, name: str = "skills") -> str:
     if backend == "sqlite":
         folder = ROOT / "var" / "bench"
         folder.mkdir(parents=True, exist_ok=True)
-        return f"sqlite:///{folder / 'skills.sqlite3'}"
+        return f"sqlite:///{folder / f'{name}.sqlite3'}"
     from sqlalchemy.engine import make_url
 
-    return make_url(PG_ADMIN).set(database="passerelle_bench_skills").render_as_string(hide_password=False)
+    return make_url(PG_ADMIN).set(database=f"passerelle_bench_{name}").render_as_string(hide_password=False)
 
 
 def _drop(backend: str, url: str) -> None:
@@ -155,7 +160,7 @@ def _drop(backend: str, url: str) -> None:
 
     admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text('DROP DATABASE IF EXISTS "passerelle_bench_skills" WITH (FORCE)'))
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[-1]}" WITH (FORCE)'))
     admin.dispose()
 
 
@@ -215,7 +220,7 @@ def _paths(url: str) -> dict[str, tuple[str, bool]]:
 def measure(backend: str, args: argparse.Namespace) -> list[str]:
     import httpx
 
-    url = _url(backend)
+    url = _url(backend, args.name)
     if args.rebuild:
         _drop(backend, url)
     if backend == "postgres":
@@ -225,7 +230,8 @@ def measure(backend: str, args: argparse.Namespace) -> list[str]:
              if name.startswith("trivial") or not args.only or any(word in name for word in args.only.split(","))}
     results: dict[str, list[dict[str, float]]] = {name: [] for name in paths}
     sent: dict[str, int] = {}  # requests sent so far, per endpoint
-    with serve(url, port=PORTS[backend], timeout=120) as port:
+    with serve(url, port=args.port + PORTS[backend] - PORTS["sqlite"] if args.port else PORTS[backend],
+               timeout=120) as port:
         cookie = _staff_cookie(port)
         for name, (path, signed) in paths.items():
             targets = Path(path[1:]).read_text(encoding="utf-8").split() if path.startswith("@") else [path]
@@ -261,6 +267,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--port", type=int, default=0, help="the SQLite server's port (PostgreSQL's: the next)")
+    parser.add_argument("--name", default="skills", help="var/bench/NAME.sqlite3, database passerelle_bench_NAME")
     parser.add_argument("--only", default="", help="measure only the endpoints whose names contain one of these"
                                                     " comma-separated words (and the trivial ones)")
     args = parser.parse_args()

@@ -189,7 +189,8 @@ def _tiered(session: Session, tiers: list[tuple[int, str, dict[str, Any]]], wher
     return ranked, total
 
 
-BROAD = 2000  # full-text hits from which SQLite ranks a search tier by tier (see `_searched`)
+BROAD = 2000  # full-text hits from which a search is ranked tier by tier (see `_searched`)
+SCANNED = 3000  # PostgreSQL, a broad search: a tier of fewer profiles is read row by row (see `_hit_condition`)
 CLOSENESS = ("CASE WHEN occupation = :unit THEN 4 WHEN substr(occupation, 1, 3) = :p3 THEN 3"
              " WHEN substr(occupation, 1, 2) = :p2 THEN 2 WHEN substr(occupation, 1, 1) = :p1 THEN 1 ELSE 0 END")
 
@@ -198,12 +199,13 @@ def _searched(session: Session, need: Need, query: str, page: int, postgres: boo
               score: tuple[str, dict[str, Any]]) -> tuple[Ranked, int]:
     """With a search: the full-text hits, every occupation, closeness then score.
 
-    PostgreSQL: one statement, the hits read once (a materialised CTE: a broad prefix search is the dearest part)
-    and joined to their profiles (a join, not IN: the planner then knows how many and hashes thousands of them
-    rather than looking each up), then counted and ranked. SQLite (FTS5 answers in a few milliseconds, looking
-    thousands of profiles up by id is what costs): a narrow search (under BROAD hits) is ranked from its hits in
-    one statement, a broad one tier by tier through the (active, occupation) index as without a search, so the
-    page comes from the closest tiers and the counting stops at COUNTED."""
+    The hits are counted first, stopped at BROAD (a millisecond for a narrow search). A narrow search is ranked
+    from its hits: on PostgreSQL counted and ranked in one statement, the hits read once (a materialised CTE)
+    and their profiles looked up by key; on SQLite counted, then ranked. A broad one (a word such as "nursing"
+    finds a fifth of all profiles) has its active hits counted up to COUNTED (each hit's profile looked up by
+    key, stopping there) and its page taken tier by tier, closest first, through the (active, occupation) index
+    as without a search, a tier read only when the page reaches it: the first page costs the need's own unit
+    group, not every hit (on PostgreSQL, joining every hit to the active profiles took 40-50 ms)."""
     searched = fulltext.condition(postgres, query)
     if searched is None:
         return [], 0  # words with no letter or digit find nothing
@@ -211,27 +213,28 @@ def _searched(session: Session, need: Need, query: str, page: int, postgres: boo
     code = need.occupation
     params: dict[str, Any] = fts_params | score[1] | {"active": True, "room": COUNTED, "unit": code, "p3": code[:3],
                                                       "p2": code[:2], "p1": code[:1], "wanted": PAGE_SIZE}
-    if postgres:
-        return _searched_at_once(session, hits, params, page, score[0])
     many = int(session.execute(text(f"SELECT count(*) FROM ({hits} LIMIT :broad) AS hit"),  # noqa: S608
                                fts_params | {"broad": BROAD}).scalar_one())
-    if many >= BROAD:  # `+id`: the planner stays on the (active, occupation) index, the hits a list it looks up
-        return _tiered(session, _tiers(need, everyone=True), f"active = :active AND +id IN ({hits})",
-                       fts_params | {"active": True}, page, score)
-    where = f"active = :active AND id IN ({hits})"
-    total = int(session.execute(text(
-        f"SELECT count(*) FROM (SELECT id FROM skill_profile WHERE {where} LIMIT :room) AS counted"),  # noqa: S608
-        params).scalar_one())
+    if many < BROAD and postgres:
+        return _searched_at_once(session, hits, params, page, score[0])
+    # PostgreSQL: each hit's profile by key (`id IN (hits)` is planned as a hash of every active profile)
+    counted = (f"SELECT count(*) FROM ({hits} AND (SELECT p.active FROM skill_profile p"  # noqa: S608
+               " WHERE p.id = skill_profile_fts.profile_id) = :active LIMIT :room) AS counted" if postgres else
+               f"SELECT count(*) FROM (SELECT id FROM skill_profile WHERE active = :active AND id IN ({hits})"  # noqa: S608
+               " LIMIT :room) AS counted")
+    total = int(session.execute(text(counted), params).scalar_one())
     page = max(1, min(page, max(1, -(-total // PAGE_SIZE))))
+    if many >= BROAD:
+        return _by_tier(session, _tiers(need, everyone=True), hits, fts_params, page, postgres, score), total
     found = session.execute(text(
-        f"SELECT id, {CLOSENESS} AS closeness, {score[0]} AS score FROM skill_profile WHERE {where}"  # noqa: S608
-        " ORDER BY closeness DESC, score DESC, id LIMIT :wanted OFFSET :skip"),
-        params | {"skip": (page - 1) * PAGE_SIZE}).all()
+        f"SELECT id, {CLOSENESS} AS closeness, {score[0]} AS score FROM skill_profile"  # noqa: S608
+        f" WHERE active = :active AND id IN ({hits}) ORDER BY closeness DESC, score DESC, id"
+        " LIMIT :wanted OFFSET :skip"), params | {"skip": (page - 1) * PAGE_SIZE}).all()
     return [(int(c), int(i), int(s)) for i, c, s in found], total
 
 
 def _searched_at_once(session: Session, hits: str, params: dict[str, Any], page: int, score: str) -> tuple[Ranked, int]:
-    """PostgreSQL's search: the count (at most COUNTED) and the page in one statement."""
+    """PostgreSQL's narrow search: the count (at most COUNTED) and the page in one statement."""
     page = min(page, -(-COUNTED // PAGE_SIZE))  # never a page past what is counted
     statement = text(
         f"WITH hit AS MATERIALIZED ({hits}), found AS (SELECT id, {CLOSENESS} AS closeness, {score} AS score"  # noqa: S608
@@ -241,11 +244,56 @@ def _searched_at_once(session: Session, hits: str, params: dict[str, Any], page:
     found = session.execute(statement, params | {"skip": (page - 1) * PAGE_SIZE}).all()
     if not found and page > 1:  # past the last page (an edited address): the last page
         total = int(session.execute(text(
-            f"SELECT count(*) FROM (SELECT id FROM skill_profile WHERE active = :active AND id IN ({hits})"  # noqa: S608
-            " LIMIT :room) AS counted"), params).scalar_one())
+            f"WITH hit AS MATERIALIZED ({hits}) SELECT count(*) FROM (SELECT 1 FROM skill_profile"  # noqa: S608
+            " JOIN hit ON hit.profile_id = skill_profile.id WHERE active = :active LIMIT :room) AS counted"),
+            params).scalar_one())
         last = max(1, -(-total // PAGE_SIZE))
         found = session.execute(statement, params | {"skip": (last - 1) * PAGE_SIZE}).all() if total else []
     return [(int(c), int(i), int(s)) for i, c, s, _n in found], int(found[0][3]) if found else 0
+
+
+def _hit_condition(session: Session, hits: str, cond: str, params: dict[str, Any], postgres: bool) -> str:
+    """SQL for "this profile is a hit" within one tier of a broad search.
+
+    SQLite: `+id IN (hits)` (FTS5 lists thousands of hits in a millisecond or two; the `+` keeps the planner on
+    the (active, occupation) index). PostgreSQL: a tier of fewer than SCANNED active profiles (a unit or minor
+    group) looks each one's own index row up by key and matches it, never reading the other hits (a hash of
+    every hit costs 10-25 ms for "nursing"); a larger tier is left to the planner, which then hashes the hits."""
+    if not postgres:
+        return f"+id IN ({hits})"
+    size = int(session.execute(text(
+        f"SELECT count(*) FROM (SELECT id FROM skill_profile WHERE active = :active AND {cond}"  # noqa: S608
+        " LIMIT :scanned) AS tier"), params | {"scanned": SCANNED}).scalar_one())
+    if size < SCANNED:
+        return ("(SELECT f.document FROM skill_profile_fts f WHERE f.profile_id = skill_profile.id)"
+                " @@ to_tsquery('simple', :fts)")
+    return f"id IN ({hits})"
+
+
+def _by_tier(session: Session, tiers: list[tuple[int, str, dict[str, Any]]], hits: str, fts_params: dict[str, Any],
+             page: int, postgres: bool, score: tuple[str, dict[str, Any]]) -> Ranked:
+    """A page of a broad search, tier by tier, closest first: a tier is read only when the page reaches it, and
+    counted only when the page lies wholly past it."""
+    skip, wanted = (page - 1) * PAGE_SIZE, PAGE_SIZE
+    ranked: Ranked = []
+    for digits, cond, cond_params in tiers:
+        if wanted <= 0:
+            break
+        params = fts_params | cond_params | {"active": True}
+        where = f"active = :active AND {cond} AND {_hit_condition(session, hits, cond, params, postgres)}"
+        found = session.execute(text(
+            f"SELECT id, {score[0]} AS score FROM skill_profile WHERE {where}"  # noqa: S608 - our own SQL
+            " ORDER BY score DESC, id LIMIT :wanted OFFSET :skip"),
+            params | score[1] | {"wanted": wanted, "skip": skip}).all()
+        if found:
+            ranked += [(digits, int(profile_id), int(points)) for profile_id, points in found]
+            wanted -= len(found)
+            skip = 0
+        elif skip:  # the page starts past this tier: how many it holds (no more than skip)
+            skip -= int(session.execute(text(
+                f"SELECT count(*) FROM (SELECT id FROM skill_profile WHERE {where} LIMIT :skip) AS tier"),  # noqa: S608
+                params | {"skip": skip}).scalar_one())
+    return ranked
 
 
 def _explain(session: Session, need: Need, ranked: Ranked) -> list[Match]:

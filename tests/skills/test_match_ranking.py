@@ -68,12 +68,15 @@ def _expected(session: Session, need: Need, query: str) -> list[tuple[int, int, 
     return sorted(found, key=lambda row: (-row[0], -row[2], row[1]))
 
 
-@pytest.mark.parametrize(("broad", "counted"), [(1, 1000), (10**9, 1000), (1, 40), (10**9, 40)],
-                         ids=["searches by tier", "searches at once", "by tier, counted to 40", "at once, to 40"])
+@pytest.mark.parametrize(("broad", "counted", "scanned"),
+                         [(1, 1000, 3000), (10**9, 1000, 3000), (1, 40, 3000), (10**9, 40, 3000), (1, 1000, 0)],
+                         ids=["searches by tier", "searches at once", "by tier, counted to 40", "at once, to 40",
+                              "by tier, every tier's hits hashed"])
 def test_every_page_of_matches_is_the_rule_applied_row_by_row(session: Session, engine, monkeypatch,  # type: ignore[no-untyped-def]
-                                                              broad: int, counted: int) -> None:
-    monkeypatch.setattr(matching, "BROAD", broad)  # SQLite's both ways of ranking a search, whatever its hits
+                                                              broad: int, counted: int, scanned: int) -> None:
+    monkeypatch.setattr(matching, "BROAD", broad)  # both ways of ranking a search, whatever its hits
     monkeypatch.setattr(matching, "COUNTED", counted)  # a count that stops before the last profile (whole pages)
+    monkeypatch.setattr(matching, "SCANNED", scanned)  # PostgreSQL: a tier's hits looked up row by row, or hashed
     _population(session, engine)
     poster = person(session, engine, "poster@example.org", "host")
     assert poster.id is not None
