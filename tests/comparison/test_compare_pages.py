@@ -40,6 +40,18 @@ def test_bad_amount_is_explained_and_nothing_breaks(client, rpw_loaded):
     assert r.status_code == 404 and "no prices" in r.text
 
 
+def test_when_every_price_is_indicative_the_list_says_so_plainly(client, rpw_loaded):
+    # RPW observed 140 € and 345 € on FR-SN: 2 000 € is more than twice both, so no price is firm, and the
+    # group's heading must not promise offers "after the others" that do not exist
+    r = client.get("/?from=FR&to=SN&amount=2000", headers={"Accept-Language": "en"})
+    assert r.status_code == 200 and "Indicative prices only: no service was observed" in r.text
+    assert "listed after the others" not in r.text
+    fr = client.get("/?from=FR&to=SN&amount=2000").text
+    assert "Prix indicatifs seulement : aucun service" in fr
+    firm = client.get("/?from=FR&to=SN&amount=300", headers={"Accept-Language": "en"}).text
+    assert "Indicative prices only" not in firm
+
+
 def test_any_amount_is_priced_from_the_nearest_observation(client, rpw_loaded):
     r = client.get("/?from=FR&to=SN&amount=300", headers={"Accept-Language": "en"})
     assert "priced from the quote for" in r.text  # RPW observed 140 € and 345 €
