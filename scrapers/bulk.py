@@ -57,7 +57,8 @@ def _as_literals(frame: pl.DataFrame, dialect: str, integers: Mapping[str, int])
     return frame.select(columns)
 
 
-def _copy_into_stage(conn: Connection, frame: pl.DataFrame, names: Sequence[str], progress: Progress | None) -> None:
+def _copy_into_stage(conn: Connection, frame: pl.DataFrame, names: Sequence[str], progress: Progress | None,
+                     stage: str = STAGE) -> None:
     quoted = ", ".join(f'"{n}"' for n in names)
     if conn.dialect.name == "postgresql":
         # the frame (all text) as CSV written by polars, which COPY reads (an empty field is NULL, a quoted
@@ -71,7 +72,7 @@ def _copy_into_stage(conn: Connection, frame: pl.DataFrame, names: Sequence[str]
         return
     marks = ", ".join("?" for _ in names)
     for offset in range(0, frame.height, CHUNK):
-        conn.exec_driver_sql(f"INSERT INTO {STAGE} ({quoted}) VALUES ({marks})",  # noqa: S608 - our column names
+        conn.exec_driver_sql(f"INSERT INTO {stage} ({quoted}) VALUES ({marks})",  # noqa: S608 - our column names
                              frame.slice(offset, CHUNK).rows())
         if progress:
             progress(min(offset + CHUNK, frame.height), frame.height)
@@ -85,11 +86,12 @@ def _literal(value: str | int) -> str:
 
 def bulk_upsert(conn: Connection, table: Table, frame: pl.DataFrame, keys: Sequence[str], *,
                 constants: Mapping[str, str | int] | None = None, not_compared: Sequence[str] = (),
-                progress: Progress | None = None) -> int:
+                progress: Progress | None = None, pairs: tuple[str, str, str] | None = None) -> int:
     """Insert ``frame`` into ``table``; rows whose ``keys`` exist are updated only where a value differs
     (columns in ``not_compared`` follow a change but never cause one). ``constants`` (ids, an int or a
     word) fill columns that are the same on every row without passing them once per row. Returns how
-    many rows were inserted or changed (the merge's row count, on SQLite and PostgreSQL alike)."""
+    many rows were inserted or changed (the merge's row count, on SQLite and PostgreSQL alike).
+    ``pairs`` (a key column and two endings) stages rows paired on that key once per pair on SQLite."""
     if frame.is_empty():
         return 0
     dialect = conn.dialect.name
@@ -116,7 +118,12 @@ def bulk_upsert(conn: Connection, table: Table, frame: pl.DataFrame, keys: Seque
         # staged in key order (polars and SQLite both compare text bytewise, nulls first), read back in
         # rowid order: SQLite then merges without sorting 400,000 rows in a temporary b-tree
         literals = literals.sort(order_by, maintain_order=True)
-    _copy_into_stage(conn, literals, staged, progress)
+    merged_pairs = 0
+    if dialect == "sqlite" and pairs is not None:
+        literals, merged_pairs = _merge_pairs(conn, table, literals, names, keys, constants, integers, pairs,
+                                              not_compared, progress)
+    if not literals.is_empty():
+        _copy_into_stage(conn, literals, staged, progress)
     values = [n for n in names if n not in keys]
     distinct = "IS DISTINCT FROM" if dialect == "postgresql" else "IS NOT"
     changed = " OR ".join(f'"{table.name}"."{n}" {distinct} excluded."{n}"'
@@ -133,4 +140,77 @@ def bulk_upsert(conn: Connection, table: Table, frame: pl.DataFrame, keys: Seque
     conn.exec_driver_sql(f"DROP TABLE {STAGE}")
     if dialect == "sqlite":
         conn.exec_driver_sql("PRAGMA cache_size = -2000")  # SQLite's default, for the pooled connection
-    return int(merged)
+    return int(merged) + merged_pairs
+
+
+PAIRED = "_passerelle_pairs"
+
+
+def _suffix(value: str) -> str:
+    if re.fullmatch(r"[:a-z0-9_]+", value):
+        return f"'{value}'"
+    raise ValueError(f"not a safe suffix: {value!r}")
+
+
+def _action(table: Table, names: Sequence[str], keys: Sequence[str], not_compared: Sequence[str]) -> str:
+    values = [n for n in names if n not in keys]
+    changed = " OR ".join(f'"{table.name}"."{n}" IS NOT excluded."{n}"'
+                          for n in values if n not in not_compared) or "true"
+    assignments = ", ".join(f'"{n}" = excluded."{n}"' for n in values)
+    conflict = ", ".join(f'"{k}"' for k in keys)
+    return f"ON CONFLICT ({conflict}) DO UPDATE SET {assignments} WHERE {changed}" if values else \
+        f"ON CONFLICT ({conflict}) DO NOTHING"
+
+
+def _merge_pairs(conn: Connection, table: Table, literals: pl.DataFrame, names: Sequence[str], keys: Sequence[str],
+                 constants: Mapping[str, str | int], integers: Mapping[str, int], pairs: tuple[str, str, str],
+                 not_compared: Sequence[str], progress: Progress | None) -> tuple[pl.DataFrame, int]:
+    """SQLite: rows that come in pairs — ``key`` the same but for its ending, ``first`` or ``second`` (an RPW
+    service's two amount tiers) — cross as one staged row, the columns equal in every pair once, the others
+    twice; the merge makes the two rows again by a join with a two-row table. Half the bound values for the
+    same rows: a full RPW workbook's quotes load in 3.9 CPU-s instead of 4.3 (best of 6, load 3-7).
+    Returns the rows left unpaired (for the ordinary stage) and how many rows the merge inserted or changed."""
+    key, first, second = pairs
+    base = pl.col(key).str.slice(0, pl.col(key).str.len_bytes() - len(first))
+    marked = literals.with_row_index("_order").with_columns(
+        base.alias("_base"),
+        pl.when(pl.col(key).str.ends_with(first)).then(1).when(pl.col(key).str.ends_with(second)).then(2)
+        .otherwise(0).alias("_tier"))
+    one = marked.filter(pl.col("_tier") == 1)
+    two = marked.filter(pl.col("_tier") == 2)
+    joined = one.join(two, on="_base", how="inner", suffix="_b")
+    if joined.is_empty():
+        return literals, 0
+    columns = [c for c in literals.columns if c != key]
+    shared = [c for c in columns if joined.select(pl.col(c).eq_missing(pl.col(f"{c}_b")).all()).item()]
+    varying = [c for c in columns if c not in shared]
+    # in the first rows' key order, each pair read back first then second: the key order again when the
+    # two endings sort next to each other (RPW's ":1" and ":2" after the same service)
+    joined = joined.sort("_order")
+    wide = joined.select("_base", *shared, *(pl.col(c).alias(f"a_{c}") for c in varying),
+                         *(pl.col(f"{c}_b").alias(f"b_{c}") for c in varying))
+    stage_columns = ", ".join([f'"{key}" AS "_base"', *(f'"{c}"' for c in shared),
+                               *(f'"{c}" AS "a_{c}"' for c in varying), *(f'"{c}" AS "b_{c}"' for c in varying)])
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {PAIRED}")
+    conn.exec_driver_sql(f'CREATE TEMPORARY TABLE {PAIRED} AS SELECT {stage_columns} FROM "{table.name}" '  # noqa: S608
+                         "WHERE 1 = 0")
+    _copy_into_stage(conn, wide, wide.columns,
+                     (lambda done, total: progress(2 * done, literals.height)) if progress else None, PAIRED)
+
+    def value(n: str) -> str:
+        if n == key:
+            return f'"_base" || CASE t WHEN 1 THEN {_suffix(first)} ELSE {_suffix(second)} END'
+        raw = f'"{n}"' if n in shared else f'CASE t WHEN 1 THEN "a_{n}" ELSE "b_{n}" END'
+        return f"CAST({raw} AS REAL) / 1e{integers[n]}" if n in integers else raw
+
+    staged = [n for n in names if n not in constants]
+    selected = ", ".join([*(value(n) for n in staged), *(_literal(v) for v in constants.values())])
+    quoted = ", ".join(f'"{n}"' for n in names)
+    merged = conn.exec_driver_sql(
+        f'INSERT INTO "{table.name}" ({quoted}) SELECT {selected} FROM {PAIRED} '  # noqa: S608
+        f"JOIN (SELECT 1 AS t UNION ALL SELECT 2) WHERE true ORDER BY {PAIRED}.rowid, t "
+        f"{_action(table, names, keys, not_compared)}").rowcount
+    conn.exec_driver_sql(f"DROP TABLE {PAIRED}")
+    used = pl.concat([joined.get_column("_order"), joined.get_column("_order_b")])
+    rest = marked.filter(~pl.col("_order").is_in(used.implode())).drop("_order", "_base", "_tier")
+    return rest, int(merged)

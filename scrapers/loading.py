@@ -51,7 +51,8 @@ def upsert_quotes(conn: Connection, rows: pl.DataFrame, *, source: str, run_id: 
                   progress: Progress | None = None) -> int:
     """Publish ``quote_rows``; returns how many this run inserted or changed."""
     return bulk_upsert(conn, _table(Quote), rows.drop("source"), ("source", "natural_key"),
-                       constants={"source": source, "run_id": run_id}, not_compared=("run_id",), progress=progress)
+                       constants={"source": source, "run_id": run_id}, not_compared=("run_id",), progress=progress,
+                       pairs=("natural_key", ":1", ":2"))
 
 
 def quarantine(conn: Connection, rejected: pl.DataFrame, *, source: str, run_id: int,

@@ -116,3 +116,43 @@ def test_a_correcting_file_updates_its_corridor_from_everything_stored(cli, engi
     assert stats["FR-SN"].services == before["services"], "the 16 other Senegal services still count"
     assert abs(stats["FR-SN"].average_total_cost_pct - expected) <= TOLERANCE
     assert abs(stats["FR-CI"].average_total_cost_pct - Decimal("4.0471")) <= TOLERANCE, "other corridors unchanged"
+
+
+def test_tiers_staged_in_pairs_load_as_rows_staged_one_by_one(cli, engine, monkeypatch):  # type: ignore[no-untyped-def]
+    """On SQLite an RPW service's two tiers cross as one staged row (``pairs``); the quotes are the same as
+    when every row is staged alone, including services left with one tier and a second tier that changes."""
+    import polars as pl
+
+    from scrapers import loading
+
+    def quotes() -> list[tuple[Any, ...]]:
+        table = Quote.__table__  # type: ignore[attr-defined]
+        columns = [c for c in table.c if c.name not in {"id", "run_id"}]
+        with Session(engine) as session:
+            return [tuple(r) for r in session.execute(select(*columns).order_by(table.c.natural_key)).all()]
+
+    real = loading.bulk_upsert
+    dropped = {"first": True}
+
+    def odd(conn, table, frame, keys, **options):  # type: ignore[no-untyped-def]
+        # the first load lacks one service's second tier and another's first one
+        if dropped["first"] and table.name == "quote":
+            keys_seen = frame.get_column("natural_key").sort()
+            frame = frame.filter(~pl.col("natural_key").is_in([keys_seen[1], keys_seen[2]]))
+        return real(conn, table, frame, keys, **options)
+
+    results = []
+    for pairs in (True, False):
+        dropped["first"] = True
+        monkeypatch.setattr(loading, "bulk_upsert", odd if pairs else (
+            lambda *a, **k: odd(*a, **{**k, "pairs": None})))
+        import_sample(cli)
+        first = quotes()
+        dropped["first"] = False
+        import_sample(cli)
+        results.append((first, quotes()))
+        with Session(engine) as session:
+            session.execute(Quote.__table__.delete())  # type: ignore[attr-defined]
+            session.commit()
+    assert len(results[0][0]) == 232 and len(results[0][1]) == 234
+    assert results[0] == results[1]
