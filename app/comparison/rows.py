@@ -47,8 +47,7 @@ def offer_rows(offers: list[Offer], top: Offer | None, send_currency: str, recei
             shown_indicative = True
             out.append(_group(_("Indicative prices: observed for amounts far from yours (outside half to twice), "
                                 "listed after the others") if out else
-                              _("Indicative prices only: no service was observed for an amount near yours (half to "
-                                "twice); each is priced from its observed amount nearest to yours")))
+                              _("Indicative prices only: no service was observed near your amount (half to twice)")))
         row = _fixed(o, part, words, send_currency, money_in)
         is_top = o is top
         paying = (f"<strong>{money_in(paid)}</strong><small>"

@@ -44,10 +44,10 @@ def test_when_every_price_is_indicative_the_list_says_so_plainly(client, rpw_loa
     # RPW observed 140 € and 345 € on FR-SN: 2 000 € is more than twice both, so no price is firm, and the
     # group's heading must not promise offers "after the others" that do not exist
     r = client.get("/?from=FR&to=SN&amount=2000", headers={"Accept-Language": "en"})
-    assert r.status_code == 200 and "Indicative prices only: no service was observed" in r.text
+    assert r.status_code == 200 and "Indicative prices only: no service was observed near your amount" in r.text
     assert "listed after the others" not in r.text
     fr = client.get("/?from=FR&to=SN&amount=2000").text
-    assert "Prix indicatifs seulement : aucun service" in fr
+    assert "Prix indicatifs seulement : aucun service relevé près de votre montant" in fr
     firm = client.get("/?from=FR&to=SN&amount=300", headers={"Accept-Language": "en"}).text
     assert "Indicative prices only" not in firm
 
