@@ -46,8 +46,8 @@ def served(offers: list[Offer], slug: str, corridor: Corridor) -> Served | None:
     own = [o for o in offers if o.provider.slug == slug]
     if not own:
         return None
-    known = [o for o in own if o.total_cost_pct is not None]
-    cheapest = min(known, key=lambda o: o.total_cost_pct or Decimal(0)) if known else own[0]
+    known = [(o.total_cost_pct, i, o) for i, o in enumerate(own) if o.total_cost_pct is not None]
+    cheapest = min(known)[2] if known else own[0]  # the first of equal costs, as the compare page ranks them
     best: dict[str, Decimal] = {}
     for o in offers:
         if o.total_cost_pct is not None and (o.provider.slug not in best or o.total_cost_pct < best[o.provider.slug]):
