@@ -219,11 +219,13 @@ def _searched(session: Session, need: Need, query: str, page: int, postgres: boo
                                fts_params | {"broad": BROAD}).scalar_one())
     if many < BROAD and postgres:
         return _searched_at_once(session, hits, params, page, score[0])
-    # PostgreSQL: each hit's profile by key (`id IN (hits)` is planned as a hash of every active profile)
+    # Each hit's profile by key, stopping at COUNTED (PostgreSQL: `id IN (hits)` is planned as a hash of every active
+    # profile; SQLite: it lists every hit first, 4.6 ms for "nursing", 1.6 ms joined)
     counted = (f"SELECT count(*) FROM ({hits} AND (SELECT p.active FROM skill_profile p"  # noqa: S608
                " WHERE p.id = skill_profile_fts.profile_id) = :active LIMIT :room) AS counted" if postgres else
-               f"SELECT count(*) FROM (SELECT id FROM skill_profile WHERE +active = :active AND id IN ({hits})"  # noqa: S608
-               " LIMIT :room) AS counted")
+               "SELECT count(*) FROM (SELECT 1 FROM skill_profile_fts JOIN skill_profile p ON p.id ="
+               " skill_profile_fts.rowid WHERE skill_profile_fts MATCH :fts AND +p.active = :active"
+               " LIMIT :room) AS counted")  # fulltext.condition's hits, joined
     total = int(session.execute(text(counted), params).scalar_one())
     page = max(1, min(page, max(1, -(-total // PAGE_SIZE))))
     if many >= BROAD:
