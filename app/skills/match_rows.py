@@ -33,17 +33,27 @@ def match_items(items: Sequence[Match], need_id: int, can_invite: bool, csrf_inp
     here = _e(_("origin: the need's country"))
     origin_here = f' <span class="ok">({here})</span>'
     out: list[str] = []
+    # the words a page repeats (its profiles share a few occupations, scores, ways of working, day counts and
+    # countries) worked out once per page
+    groups: dict[str, str] = {}
+    fits: dict[int, str] = {}
+    units: dict[str, str] = {}
+    ways: dict[tuple[str, bool, int, bool], str] = {}
     for m in items:
         p, name = m.profile, _e(m.member.display_name or m.member.email)
         if m.closeness == 4:
             close = same_occupation
         elif m.closeness > 0:
-            close = _e(_("Same group: %(group)s", group=occupation(p.occupation[:m.closeness])))
+            code = p.occupation[:m.closeness]
+            close = groups.get(code) or groups.setdefault(
+                code, _e(_("Same group: %(group)s", group=occupation(code))))
         else:
             close = found_by_search
+        fit = fits.get(m.score) or fits.setdefault(m.score, _e(_("fit %(n)s", n=m.score)))
+        unit = units.get(p.occupation) or units.setdefault(
+            p.occupation, f"{_e(p.occupation)} {_e(occupation(p.occupation))}")
         out += ['  <li class="match">\n    <h2><a href="/staff/profiles/', _e(p.id), '">', name,
-                '</a> <span class="score">', _e(_("fit %(n)s", n=m.score)), "</span></h2>\n    <p>",
-                _e(p.occupation), " ", _e(occupation(p.occupation))]
+                '</a> <span class="score">', fit, "</span></h2>\n    <p>", unit]
         if p.job_title:
             out += [" — ", _e(p.job_title)]
         out += ['</p>\n    <ul class="why">\n      <li>', close, "</li>\n"]
@@ -52,9 +62,11 @@ def match_items(items: Sequence[Match], need_id: int, can_invite: bool, csrf_inp
         if m.shared_languages:
             out += ["<li>", _e(_("Languages in common: %(langs)s", langs=language_list(" ".join(m.shared_languages)))),
                     "</li>"]
-        out += ["      <li>", _e(work_mode(p.mode)), "" if m.mode_ok else not_how, " · ",
-                _e(ngettext("%(num)s day a year", "%(num)s days a year", p.days_per_year)),
-                "" if m.days_ok else fewer, "</li>\n      <li>",
+        way = (p.mode, m.mode_ok, p.days_per_year, m.days_ok)
+        out += ["      <li>", ways.get(way) or ways.setdefault(way, "".join((
+                    _e(work_mode(p.mode)), "" if m.mode_ok else not_how, " · ",
+                    _e(ngettext("%(num)s day a year", "%(num)s days a year", p.days_per_year)),
+                    "" if m.days_ok else fewer))), "</li>\n      <li>",
                 _e(_("Origin: %(origin)s · lives in %(residence)s", origin=country_name(p.origin_country),
                      residence=country_name(p.residence_country))),
                 origin_here if m.origin_ok else "", "</li>\n    </ul>\n"]
