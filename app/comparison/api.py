@@ -234,8 +234,8 @@ def compare_json(found: Comparison, known: dict[tuple[Any, ...], Pieces]) -> byt
     amounts: dict[Decimal, bytes] = {}  # the amount sent: the same for every offer in mode "send"
     parts = [head[:-2]]  # up to the offers' "[", without the empty list's "]}"
     for o in found.offers:
-        key = (o.provider.slug, o.source, o.payin, o.payout, o.speed, o.fee, o.rate, o.rate_derived, o.mid_rate,
-               o.fx_margin_pct, o.observed_at, o.based_on_amount)
+        key = (o.provider.slug, o.provider.name, o.source, o.payin, o.payout, o.speed, o.fee, o.rate, o.rate_derived,
+               o.mid_rate, o.fx_margin_pct, o.observed_at, o.based_on_amount)
         pieces = known.get(key)
         if pieces is None:
             pieces = known[key] = _offer_pieces(o)

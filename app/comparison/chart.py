@@ -22,7 +22,7 @@ from app.comparison.indicators import HistoryPoint
 from app.i18n import _, current_locale, fmt_number
 from app.models.quotes import Quote
 from basics.corridors import Corridor
-from providers import UnknownProvider, get_provider
+from providers import UNREVIEWED, UnknownProvider, get_provider
 
 WIDTH, HEIGHT, PAD_R, PAD_T, PAD_B = 480, 300, 10, 12, 34
 FONT = 18  # user units: 18 × 328/480 ≈ 12.3 CSS px on a phone, 18 px at the chart's widest (30rem)
@@ -64,7 +64,8 @@ def provider_lines(session: Session, corridor: Corridor) -> dict[str, list[tuple
     """Each provider's mean total cost per quarter at the USD 200 price point (transparent services)."""
     rows = session.exec(
         select(Quote.provider_slug, Quote.period, func.avg(Quote.total_cost_pct))
-        .where(Quote.corridor == corridor.code, Quote.amount_usd == 200, Quote.transparent == True)  # noqa: E712
+        .where(Quote.corridor == corridor.code, Quote.amount_usd == 200, Quote.transparent == True,  # noqa: E712
+               Quote.provider_slug != UNREVIEWED.slug)  # firms not mapped yet: in the corridor's mean, not a line
         .group_by(Quote.provider_slug, Quote.period)).all()
     lines: dict[str, list[tuple[str, Decimal]]] = defaultdict(list)
     for slug, period, value in rows:

@@ -219,8 +219,9 @@ def answer(services: Sequence[Service], asked: Question, settings: Settings, now
         facts = service.nearest(ask)
         if service.payin in CARDS:
             quote = facts.quote
-            key = (facts.provider.slug, quote.source, quote.payout, quote.speed, quote.transparent, quote.fee,
-                   facts.rate, facts.margin, quote.amount, facts.observed_at or now, priced_amount(facts, ask))
+            key = (facts.provider.slug, facts.provider.name, quote.source, quote.payout, quote.speed,
+                   quote.transparent, quote.fee, facts.rate, facts.margin, quote.amount, facts.observed_at or now,
+                   priced_amount(facts, ask))
             index = cards.get(key)
             if index is not None:
                 if chosen[index][1] != service.payin:

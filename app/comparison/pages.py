@@ -53,7 +53,7 @@ from app.page_cache import (
 from app.reference import corridor_name, country_name, reading_order
 from app.settings import Settings
 from basics.corridors import Corridor, alpha2, country_currency, payout_currency
-from providers import UnknownProvider, get_provider
+from providers import UNREVIEWED, UnknownProvider, get_provider
 
 DEFAULTS = {"from": "FR", "to": "SN", "amount": "200", "currency": "EUR"}
 # The compare page of an anonymous visitor is cut where a new amount changes it (its shell, rendered once per
@@ -367,6 +367,8 @@ class ComparisonPages(Controller):
                             slug: str) -> Template | Response[Any]:
         try:
             provider = get_provider(slug)
+            if provider is UNREVIEWED:  # names staff have not mapped yet, many firms: no page of their own
+                raise UnknownProvider(slug)
         except UnknownProvider:
             raise NotFound(_("We do not know this provider.")) from None
         cache: ComparisonCache = request.app.state.comparison_cache

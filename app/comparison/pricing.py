@@ -26,7 +26,7 @@ from app.models.current import CurrentOffer
 from app.models.quotes import Quote
 from basics.corridors import Corridor
 from basics.vocabulary import Payout
-from providers import Provider, UnknownProvider, get_provider
+from providers import UNREVIEWED, Provider, UnknownProvider, get_provider
 
 CENT = Decimal("0.01")
 # An observation at an amount outside [asked / 2, asked × 2] prices the asked amount only indicatively.
@@ -114,11 +114,22 @@ class Offer:
         return None if paid is None or gets is None or paid <= 0 else gets / paid
 
 
-def provider_of(slug: str) -> Provider:
+def provider_of(slug: str, name: str = "") -> Provider:
+    """The catalogue's provider of ``slug``; for a name no provider claims yet (slug ``unreviewed``), that name as
+    the source wrote it, so that several unmapped firms of a corridor are not all "Unreviewed provider"."""
     try:
-        return get_provider(slug)
+        provider = get_provider(slug)
     except UnknownProvider:
-        return get_provider("unreviewed")
+        provider = UNREVIEWED
+    if provider is UNREVIEWED and (name := name.strip()):
+        return _unreviewed(name)
+    return provider
+
+
+@lru_cache(maxsize=4096)
+def _unreviewed(name: str) -> Provider:
+    """A firm staff have not mapped to the catalogue yet, under its source's name (kind ``unreviewed``)."""
+    return Provider(slug=UNREVIEWED.slug, name=name, kind=UNREVIEWED.kind, website=None)
 
 
 def applied_rate(quote: Observation) -> tuple[Decimal | None, bool]:
@@ -149,7 +160,8 @@ class Observed:
         margin = quote.fx_margin_pct if quote.fx_margin_pct is not None else quote.wb_fx_margin_pct
         if rate is not None and quote.mid_rate and not derived:
             margin = (1 - rate / quote.mid_rate) * 100
-        return cls(quote, rate, derived, margin, provider_of(quote.provider_slug), aware(quote.observed_at))
+        provider = provider_of(quote.provider_slug, quote.provider_name)
+        return cls(quote, rate, derived, margin, provider, aware(quote.observed_at))
 
 
 def _observed(quote: Observation | Observed) -> Observed:

@@ -48,11 +48,12 @@ def served(offers: list[Offer], slug: str, corridor: Corridor) -> Served | None:
         return None
     known = [(o.total_cost_pct, i, o) for i, o in enumerate(own) if o.total_cost_pct is not None]
     cheapest = min(known)[2] if known else own[0]  # the first of equal costs, as the compare page ranks them
-    best: dict[str, Decimal] = {}
+    best: dict[tuple[str, str], Decimal] = {}  # by slug and name: each firm not yet reviewed is a rival of its own
     for o in offers:
-        if o.total_cost_pct is not None and (o.provider.slug not in best or o.total_cost_pct < best[o.provider.slug]):
-            best[o.provider.slug] = o.total_cost_pct
-    mine = best.get(slug)
+        firm = (o.provider.slug, o.provider.name)
+        if o.total_cost_pct is not None and (firm not in best or o.total_cost_pct < best[firm]):
+            best[firm] = o.total_cost_pct
+    mine = best.get((slug, own[0].provider.name))
     place = None if mine is None else 1 + sum(1 for cost in best.values() if cost < mine)
     return Served(corridor, cheapest, len(own), place, len(best))
 

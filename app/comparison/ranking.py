@@ -78,8 +78,8 @@ def fold_cards(offers: Iterable[Offer]) -> list[Offer]:
         if offer.payin not in CARDS:
             kept.append(offer)
             continue
-        key = (offer.provider.slug, offer.source, offer.payout, offer.speed, offer.transparent, offer.fee,
-               offer.rate, offer.fx_margin_pct, offer.based_on_amount, offer.observed_at, offer.amount)
+        key = (offer.provider.slug, offer.provider.name, offer.source, offer.payout, offer.speed, offer.transparent,
+               offer.fee, offer.rate, offer.fx_margin_pct, offer.based_on_amount, offer.observed_at, offer.amount)
         if key in seen:
             index = seen[key]
             if kept[index].payin != offer.payin:

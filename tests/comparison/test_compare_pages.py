@@ -102,12 +102,12 @@ def test_provider_page_has_a_line_a_corridor_priced_as_the_compare_page(client, 
     assert re.search(r"served</h2>", r.text) and f"{len(lines)} corridors served" in r.text
     for source, destination, line in lines:
         offers = client.get(f"/api/v1/compare?from={source}&to={destination}&amount=200").json()["offers"]
-        best: dict[str, Decimal] = {}
+        best: dict[tuple[str, str], Decimal] = {}  # firms not yet mapped are each a rival
         for o in offers:
             if o["total_cost_pct"] is not None:
-                cost = Decimal(o["total_cost_pct"])
-                best[o["provider"]["slug"]] = min(cost, best.get(o["provider"]["slug"], cost))
-        mine = best["western-union"]
+                cost, firm = Decimal(o["total_cost_pct"]), (o["provider"]["slug"], o["provider"]["name"])
+                best[firm] = min(cost, best.get(firm, cost))
+        mine = best["western-union", "Western Union"]
         place = 1 + sum(1 for cost in best.values() if cost < mine)
         assert f">{mine:.2f}%" in line, (source, destination)  # the compare page's own price for 200
         assert f">{place} of {len(best)}</td>" in line, (source, destination)
@@ -231,3 +231,20 @@ def test_field_macro_keeps_its_attributes(client, engine):
     html = make_environment().from_string('{% from "partials/_field.html" import field %}'
                                           '{{ field("amount", "Amount", extra=\'inputmode="decimal"\') }}').render()
     assert 'inputmode="decimal"' in html and "&#34;" not in html
+
+
+def test_firms_not_yet_mapped_show_their_own_names_not_one_unreviewed_provider(client, rpw_loaded):
+    # The World Bank lists firms on IT-SN that the catalogue does not hold yet (Extrabanca, Unicredit Banca, …):
+    # a sender must see which firm each offer is, not a dozen "Unreviewed provider" with different prices
+    api = client.get("/api/v1/compare?from=IT&to=SN&amount=200").json()["offers"]
+    unmapped = {o["provider"]["name"] for o in api if o["provider"]["slug"] == "unreviewed"}
+    assert {"Extrabanca", "Unicredit Banca"} <= unmapped and "Unreviewed provider" not in unmapped
+    for lang, mark in (("en", "name as the source publishes it, not yet reviewed by us"),
+                       ("fr", "nom tel que la source le publie, pas encore vérifié par nos soins")):
+        page = client.get("/?from=IT&to=SN&amount=200", headers={"Accept-Language": lang}).text
+        assert "Unreviewed provider" not in page and "/providers/unreviewed" not in page
+        for name in unmapped:
+            assert f"{name} <small>{mark}</small>" in page
+    # several firms are several rivals, and none has a provider page of its own
+    assert client.get("/providers/unreviewed").status_code == 404
+    assert "Unreviewed provider" not in client.get("/corridors/IT-SN?providers=1").text
