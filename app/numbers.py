@@ -103,12 +103,13 @@ def _shown(bound: Decimal) -> str:
 
 def parse_decimal(raw: object, *, field: str, places: int, minimum: Decimal, maximum: Decimal,
                   currency: str | None = None, invalid: str | None = None,
-                  out_of_bounds: str | None = None, too_small: str | None = None) -> Decimal:
+                  out_of_bounds: str | None = None, too_small: str | None = None,
+                  too_large: str | None = None) -> Decimal:
     """A decimal within [minimum, maximum] with at most `places` decimals, exactly as typed (never an exponent).
 
     `invalid` replaces the generic "please enter a number" message (e.g. with an example fitting the field),
     `out_of_bounds` the "at least"/"at most" ones (e.g. "a campaign lasts between 1 and 60 days"), `too_small`
-    the "at least" one alone (e.g. "the minimum pledge for this project is 20 €").
+    the "at least" one alone (e.g. "the minimum pledge for this project is 20 €"), `too_large` the "at most" one alone.
     """
     text = "" if raw is None else str(raw).strip()
     example = "200" if places else "50"
@@ -136,7 +137,8 @@ def parse_decimal(raw: object, *, field: str, places: int, minimum: Decimal, max
         raise BadInput(too_small or out_of_bounds or _("Please enter at least %(minimum)s.",
                                                        minimum=_shown(minimum)), field=field)
     if value > maximum:
-        raise BadInput(out_of_bounds or _("Please enter at most %(maximum)s.", maximum=_shown(maximum)), field=field)
+        raise BadInput(too_large or out_of_bounds or _("Please enter at most %(maximum)s.", maximum=_shown(maximum)),
+                       field=field)
     return value
 
 

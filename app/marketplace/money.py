@@ -20,14 +20,15 @@ CEILING = {"EUR": Decimal(10_000_000), "XOF": Decimal(6_500_000_000), "XAF": Dec
 
 
 def read_amount(raw: object, currency: str, *, field: str, minimum: Decimal | None = None,
-                maximum: Decimal | None = None, invalid: str | None = None, too_small: str | None = None) -> Decimal:
+                maximum: Decimal | None = None, invalid: str | None = None, too_small: str | None = None,
+                too_large: str | None = None) -> Decimal:
     """An amount of `currency` typed in a form: whole francs CFA, euro cents, from one unit (or `minimum`)
     to CEILING (or `maximum`)."""
     unit = places(currency)
     ceiling = CEILING.get(currency, CEILING["EUR"])
     return parse_decimal(raw, field=field, places=0 if unit == 1 else 2, minimum=max(minimum or unit, unit),
                          maximum=ceiling if maximum is None else min(maximum, ceiling), currency=currency,
-                         invalid=invalid, too_small=too_small)
+                         invalid=invalid, too_small=too_small, too_large=too_large)
 
 
 def quantize(amount: Decimal, currency: str) -> Decimal:

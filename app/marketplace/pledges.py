@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from app.billing import audit, methods, outcomes, references
 from app.billing.outcomes import Outcome
 from app.errors import BadInput, Conflict, Forbidden
-from app.i18n import _, fmt_money
+from app.i18n import _, fmt_money, fmt_number
 from app.marketplace.money import from_eur, is_exact, quantize, read_amount
 from app.models import Listing, ListingState, Pledge, PledgeMethod, PledgeState, User
 from app.models.base import aware, utcnow
@@ -24,13 +24,24 @@ from app.models.billing import SECURED_STATES
 from app.settings import Settings, get_settings
 
 P = PledgeState
-def parse_amount(raw: str, currency: str, minimum: Decimal | None = None) -> Decimal:
-    """The amount a member pledges, from the project's minimum pledge (when given) up to the money ceiling."""
-    return read_amount(raw, currency, field="amount", minimum=minimum,
-                       invalid=_("Please enter an amount, for example 50."),
-                       too_small=None if minimum is None else _(
-                           "The minimum pledge for this project is %(min)s %(currency)s.", min=minimum,
-                           currency=currency))
+def parse_amount(raw: str, currency: str, minimum: Decimal | None = None, largest: Decimal | None = None) -> Decimal:
+    """The amount a member pledges, from the project's minimum pledge (when given) up to its largest pledge (when
+    given, else the money ceiling). The messages name the bounds as the form's hint does (``10 000 FCFA``) and the
+    example is one the project takes (50, or its minimum when that is more)."""
+    example = max(minimum or Decimal(50), Decimal(50))
+    return read_amount(raw, currency, field="amount", minimum=minimum, maximum=largest,
+                       invalid=_("Please enter an amount, for example %(example)s.",
+                                 example=fmt_number(example, 0 if example == example.to_integral_value() else 2)),
+                       too_small=None if minimum is None else _too_small(minimum, currency),
+                       too_large=None if largest is None else _too_large(largest, currency))
+
+
+def _too_small(minimum: Decimal, currency: str) -> str:
+    return _("The minimum pledge for this project is %(min)s.", min=fmt_money(minimum, currency))
+
+
+def _too_large(largest: Decimal, currency: str) -> str:
+    return _("The largest pledge this project takes is %(max)s.", max=fmt_money(largest, currency))
 
 
 def maximum(listing: Listing, settings: Settings) -> Decimal:
@@ -56,12 +67,10 @@ def create(session: Session, listing: Listing, member: User, amount: Decimal, me
         raise Forbidden(_("Please confirm your e-mail address before pledging: open the link we sent you, or "
                           "ask for a new one on your account page."))
     if amount < listing.min_pledge:
-        raise BadInput(_("The minimum pledge for this project is %(min)s %(currency)s.",
-                         min=listing.min_pledge, currency=listing.currency), field="amount")
+        raise BadInput(_too_small(listing.min_pledge, listing.currency), field="amount")
     largest = maximum(listing, settings)
     if amount > largest:
-        raise BadInput(_("The largest pledge this project takes is %(max)s.",
-                         max=fmt_money(largest, listing.currency)), field="amount")
+        raise BadInput(_too_large(largest, listing.currency), field="amount")
     if not is_exact(amount, listing.currency):
         raise BadInput(_("Please use whole units of %(currency)s.", currency=listing.currency), field="amount")
     assert listing.id is not None and member.id is not None

@@ -130,7 +130,8 @@ class ProjectController(Controller):
             raise NotFound(_("We could not find this project."))
         chosen = next((m for m in methods.offered(db, listing, settings) if m.identifier == data.get("method")), None)
         try:
-            amount = pledges.parse_amount(data.get("amount", ""), listing.currency, listing.min_pledge)
+            amount = pledges.parse_amount(data.get("amount", ""), listing.currency, listing.min_pledge,
+                                          pledges.maximum(listing, settings))
             if chosen is None:
                 raise BadInput(_("Please choose how you will pay."), field="method")
             pledge = pledges.create(db, listing, me, amount, chosen.identifier, settings=settings)

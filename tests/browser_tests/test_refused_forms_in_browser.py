@@ -7,6 +7,7 @@ checklist item without its note."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from playwright.sync_api import Locator, Page, expect
 from sqlmodel import Session
 
 from app.db import make_engine
+from app.i18n import fmt_money
 from app.marketplace import checklist, vetting
 from app.settings import PROJECT_ROOT, Settings
 from tests.browser import translator
@@ -93,9 +95,9 @@ def test_every_refused_form_of_issue_9_shows_its_error_beside_the_field(page_fac
     member = page_factory(locale=locale)
     member.set_viewport_size({"width": width, "height": height})
     _log_in(member, t, "kofi@example.org")
-    for amount, message in (("1", t("The minimum pledge for this project is %(min)s %(currency)s.", min="10",
-                                     currency="EUR")),
-                            ("abc", t("Please enter an amount, for example 50.")),
+    for amount, message in (("1", t("The minimum pledge for this project is %(min)s.",
+                                     min=fmt_money(Decimal(10), "EUR", lang))),
+                            ("abc", t("Please enter an amount, for example %(example)s.", example="50")),
                             ("-20", t("The amount must be more than zero."))):
         member.goto(f"/projects/{slug}")
         member.get_by_label(t("Amount to pledge (%(currency)s)", currency="EUR")).fill(amount)

@@ -1,0 +1,84 @@
+"""What the hostile-form and look sweep of 2026-12-04 found, one named test per finding (both databases)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from sqlmodel import Session
+
+from app.settings import Settings
+from tests.marketplace.helpers import person, published
+from tests.support import login, post_form
+
+
+@pytest.fixture
+def settings(db_url: str, tmp_path) -> Settings:  # type: ignore[no-untyped-def]
+    return Settings(database_url=db_url, scheduler_enabled=False, passerelle_env="test",
+                    site_url="http://testserver.local", upload_dir=tmp_path / "uploads")
+
+
+def _error(response) -> str:  # type: ignore[no-untyped-def]
+    found = re.search(r'<p class="error" id="f-amount-error">(.*?)</p>', response.text, re.S)
+    assert found, response.text[:500]
+    return html.unescape(found.group(1))
+
+
+@pytest.mark.parametrize(("lang", "amount", "message"), [
+    ("fr", "500", "La promesse minimale pour ce projet est de 10\u202f000\u00a0FCFA."),
+    ("en", "500", "The minimum pledge for this project is 10,000\u00a0FCFA."),
+    # a fraction of a franc, or not a number: the example is an amount the project takes, not 50 FCFA
+    ("fr", "10000,5", "Indiquez un montant, par exemple 10\u202f000."),
+    ("en", "abc", "Please enter an amount, for example 10,000."),
+    # beyond the project's largest pledge: the project's own bound, not the money ceiling (6 500 000 000)
+    ("fr", "9" * 15, "La promesse la plus élevée que ce projet accepte est de 1\u202f000\u202f000\u00a0FCFA."),
+])
+def test_pledge_bounds_are_told_as_the_hint_shows_them(client, session: Session, engine, settings, lang: str,
+                                                        amount: str, message: str) -> None:
+    """A CFA project (minimum 10 000 FCFA) refused '500' with 'est de 10000 XOF' (raw, unformatted), and '10000,5'
+    or 'abc' with 'for example 50', an amount below its minimum; 15 nines named a bound of 6 500 000 000."""
+    promoter, staff = person(session, engine, "promoter@example.org", "promoter"), \
+        person(session, engine, "staff@example.org", "staff")
+    person(session, engine, "member@example.org", "member")
+    live = published(session, settings, promoter, staff, currency="XOF", goal="1000000", min_pledge="10000",
+                     budget="Moulin ; 700000\nAbri ; 300000", milestones="2027-03-01 ; Moulin ; 700000")
+    login(client, "member@example.org")
+    page = f"/projects/{live.slug}"
+    response = post_form(client, page, f"{page}/pledge", {"amount": amount, "method": "manual"},
+                         headers={"Accept-Language": lang}, follow_redirects=False)
+    assert response.status_code == 400
+    assert _error(response) == message
+    assert f'value="{amount}"' in response.text  # what was typed is kept
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_suspended_host_is_not_told_it_is_vetted(client, session: Session, engine, lang: str) -> None:
+    """/my/host of a suspended institution said 'Your institution is vetted' under 'State: Suspended' and offered
+    'Post a need', a need staff could then never publish; it now says what suspension means, with staff's reason."""
+    from tests.browser import translator
+    from tests.skills.helpers import host_account
+
+    t = translator(lang)
+    staff = person(session, engine, "staff@example.org", "staff")
+    host_account(session, engine, "host@example.org", "suspended", staff)
+    login(client, "host@example.org")
+    text = html.unescape(client.get("/my/host", headers={"Accept-Language": lang}).text)
+    assert t("Your institution is vetted: to change its details, write to programme staff.") not in text
+    assert t("Post a need") not in text
+    assert t("Your institution is suspended: its needs are not public and no new need can be published. To know "
+             "why, or to ask for it to be reinstated, write to programme staff.") in text
+    assert "Registration expired." in text  # staff's reason
+    assert t("My needs") in text  # the drafts stay within reach
+
+
+def test_approved_host_still_told_it_is_vetted(client, session: Session, engine) -> None:
+    from tests.browser import translator
+    from tests.skills.helpers import host_account
+
+    t = translator("en")
+    host_account(session, engine, "host@example.org", "approved", person(session, engine, "staff@example.org", "staff"))
+    login(client, "host@example.org")
+    text = html.unescape(client.get("/my/host", headers={"Accept-Language": "en"}).text)
+    assert t("Your institution is vetted: to change its details, write to programme staff.") in text
+    assert t("Post a need") in text
