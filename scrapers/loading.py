@@ -28,6 +28,9 @@ QUOTE_COLUMNS = ("source", "natural_key", "provider_slug", "provider_name", "cor
                  "fee", "rate", "mid_rate", "fee_pct", "fx_margin_pct", "total_cost_pct", "received_amount",
                  "wb_fx_margin_pct", "margin_disagrees", "payin", "payout", "speed", "transparent", "note",
                  "observed_at", "run_id")
+# what one RPW service's quotes share, quarter after quarter: staged once per combination (scrapers.bulk)
+SERVICE_COLUMNS = ("provider_slug", "provider_name", "corridor", "source_country", "destination_country",
+                   "send_currency", "receive_currency", "payin", "payout", "speed", "transparent", "note")
 # Rounded to the scale of their columns, so "has this value changed?" compares like with like.
 SCALES = {"amount": 6, "fee": 6, "received_amount": 6, "fee_pct": 6, "fx_margin_pct": 6, "total_cost_pct": 6,
           "wb_fx_margin_pct": 6, "rate": 18, "mid_rate": 18}
@@ -52,7 +55,7 @@ def upsert_quotes(conn: Connection, rows: pl.DataFrame, *, source: str, run_id: 
     """Publish ``quote_rows``; returns how many this run inserted or changed."""
     return bulk_upsert(conn, _table(Quote), rows.drop("source"), ("source", "natural_key"),
                        constants={"source": source, "run_id": run_id}, not_compared=("run_id",), progress=progress,
-                       pairs=("natural_key", ":1", ":2"))
+                       pairs=("natural_key", ":1", ":2"), factored=SERVICE_COLUMNS)
 
 
 def quarantine(conn: Connection, rejected: pl.DataFrame, *, source: str, run_id: int,

@@ -119,11 +119,12 @@ def test_a_correcting_file_updates_its_corridor_from_everything_stored(cli, engi
 
 
 def test_tiers_staged_in_pairs_load_as_rows_staged_one_by_one(cli, engine, monkeypatch):  # type: ignore[no-untyped-def]
-    """On SQLite an RPW service's two tiers cross as one staged row (``pairs``); the quotes are the same as
-    when every row is staged alone, including services left with one tier and a second tier that changes."""
+    """On SQLite an RPW service's two tiers cross as one staged row (``pairs``), its service columns once per
+    combination (``factored``); the quotes are the same as when every row is staged alone, including services
+    left with one tier and a second tier that changes."""
     import polars as pl
 
-    from scrapers import loading
+    from scrapers import bulk, loading
 
     def quotes() -> list[tuple[Any, ...]]:
         table = Quote.__table__  # type: ignore[attr-defined]
@@ -142,10 +143,14 @@ def test_tiers_staged_in_pairs_load_as_rows_staged_one_by_one(cli, engine, monke
         return real(conn, table, frame, keys, **options)
 
     results = []
-    for pairs in (True, False):
+    # paired with the services' columns staged once per combination (the sample's services are nearly all
+    # distinct, so FEW = 1 makes them count as few), paired without, and every row alone
+    for mode in ("combinations", "pairs", "rows"):
         dropped["first"] = True
-        monkeypatch.setattr(loading, "bulk_upsert", odd if pairs else (
-            lambda *a, **k: odd(*a, **{**k, "pairs": None})))
+        monkeypatch.setattr(bulk, "FEW", 1 if mode == "combinations" else bulk.FEW)
+        monkeypatch.setattr(loading, "bulk_upsert", odd if mode == "combinations" else (
+            lambda *a, _mode=mode, **k: odd(*a, **{**k, "factored": (), **({"pairs": None} if _mode == "rows"
+                                                                            else {})})))
         import_sample(cli)
         first = quotes()
         dropped["first"] = False
@@ -155,4 +160,4 @@ def test_tiers_staged_in_pairs_load_as_rows_staged_one_by_one(cli, engine, monke
             session.execute(Quote.__table__.delete())  # type: ignore[attr-defined]
             session.commit()
     assert len(results[0][0]) == 232 and len(results[0][1]) == 234
-    assert results[0] == results[1]
+    assert results[0] == results[1] == results[2]
