@@ -244,7 +244,9 @@ def test_firms_not_yet_mapped_show_their_own_names_not_one_unreviewed_provider(c
         page = client.get("/?from=IT&to=SN&amount=200", headers={"Accept-Language": lang}).text
         assert "Unreviewed provider" not in page and "/providers/unreviewed" not in page
         for name in unmapped:
-            assert f"{name} <small>{mark}</small>" in page
+            assert f'{name} <small><a href="/methodology#names">{mark}</a></small>' in page
     # several firms are several rivals, and none has a provider page of its own
     assert client.get("/providers/unreviewed").status_code == 404
+    for lang in ("en", "fr"):  # where the mark leads
+        assert 'id="names"' in client.get("/methodology", headers={"Accept-Language": lang}).text
     assert "Unreviewed provider" not in client.get("/corridors/IT-SN?providers=1").text
