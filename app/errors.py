@@ -117,6 +117,9 @@ def _invalid(exc: ValidationException) -> tuple[str | None, str]:
         return missing.group(1), _("%(field)s is required.", field=missing.group(1))
     if not field:
         return None, _("The request could not be read: please check its parameters.")
+    if field == "data":  # a form's body as a whole (a field sent twice, a value where text was due), not a field
+        return None, _("This form could not be read: a field may have been sent twice. Please reload the page and "
+                       "send the form again.")
     if "missing" in said.lower() or "required" in said.lower():
         return field, _("%(field)s is required.", field=field)
     bound = _BOUND.search(said)

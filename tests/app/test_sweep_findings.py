@@ -82,3 +82,34 @@ def test_approved_host_still_told_it_is_vetted(client, session: Session, engine)
     text = html.unescape(client.get("/my/host", headers={"Accept-Language": "en"}).text)
     assert t("Your institution is vetted: to change its details, write to programme staff.") in text
     assert t("Post a need") in text
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_field_sent_twice_is_not_called_data(client, session: Session, engine, lang: str) -> None:
+    """A form with one field twice answered 'data does not have the expected form' ('data n'a pas la forme
+    attendue'): the handler's parameter name, in neither language. It now says what may have happened."""
+    from tests.browser import translator
+    from tests.support import csrf_from
+
+    t = translator(lang)
+    person(session, engine, "member@example.org", "member")
+    token = csrf_from(client.get("/login").text)
+    response = client.post("/login", content=f"_csrf_token={token}&email=member%40example.org&email=x&password=p",
+                           headers={"Content-Type": "application/x-www-form-urlencoded", "Accept-Language": lang})
+    assert response.status_code == 400
+    text = html.unescape(response.text)
+    assert "data" not in re.sub(r"<[^>]+>", " ", text.split("<main", 1)[1]).split()
+    assert t("This form could not be read: a field may have been sent twice. Please reload the page and send the "
+             "form again.") in text
+
+
+def test_staff_review_title_follows_french_typography(client, session: Session, engine, settings) -> None:
+    """The staff review page was titled 'Examen: Moulin…' in French (no space before the colon), pieced together
+    from 'Review' and ': '; the whole title is one message now, its project title escaped once."""
+    promoter, staff = person(session, engine, "promoter@example.org", "promoter"), \
+        person(session, engine, "staff@example.org", "staff")
+    live = published(session, settings, promoter, staff, title="Moulin <b>&</b> Co")
+    login(client, "staff@example.org")
+    page = client.get(f"/staff/listings/{live.id}", headers={"Accept-Language": "fr"}).text
+    title = re.search(r"<title>(.*?)</title>", page, re.S)
+    assert title and title.group(1) == "Examen : Moulin &lt;b&gt;&amp;&lt;/b&gt; Co — Passerelle"
