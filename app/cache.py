@@ -4,11 +4,15 @@ The version is read at most every few seconds, so a page served from the cache c
 made anywhere (another worker, the scheduler process) is seen by every worker within that delay.
 Subclasses say what the version is. Async handlers ``await cache.check()`` first: the version is then read
 in a worker thread (one at a time), never in the event loop, and requests meanwhile use the version
-last read. An entry built from data read before the version moved is not kept (``generation``).
+last read; in the event loop, ``get`` never reads a version already known (it was read synchronously there when
+the few seconds ran out between a request's ``check`` and its later ``get``s, as one read in two did in a served
+worker under load: on PostgreSQL a blocking round trip that stalled every request in flight). Code in a worker
+thread reads it as before. An entry built from data read before the version moved is not kept (``generation``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections import OrderedDict
@@ -19,6 +23,14 @@ import anyio.to_thread
 from sqlalchemy import Engine
 
 T = TypeVar("T")
+
+
+def _in_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 class VersionedCache:
@@ -42,8 +54,9 @@ class VersionedCache:
         raise NotImplementedError
 
     def version(self) -> tuple[Any, ...]:
-        """The data version, read again when it is older than ``recheck`` (unless a thread is reading it)."""
-        if self._due() and not (self._checking and self._version is not None):
+        """The data version, read again when it is older than ``recheck`` (unless a thread is reading it, or this
+        is the event loop and a version is known: ``check`` reads it there, in a worker thread)."""
+        if self._due() and not (self._version is not None and (self._checking or _in_event_loop())):
             self._check()
         return self._version  # type: ignore[return-value]
 
