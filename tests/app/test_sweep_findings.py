@@ -113,3 +113,21 @@ def test_staff_review_title_follows_french_typography(client, session: Session, 
     page = client.get(f"/staff/listings/{live.id}", headers={"Accept-Language": "fr"}).text
     title = re.search(r"<title>(.*?)</title>", page, re.S)
     assert title and title.group(1) == "Examen : Moulin &lt;b&gt;&amp;&lt;/b&gt; Co — Passerelle"
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_host_finds_its_institution_from_every_page(client, session: Session, engine, lang: str) -> None:
+    """The menu of a host account had no way to /my/host (nor to its needs, linked from there): once off that page
+    after logging in, a host had to type the address. The menu now has 'My institution' for hosts alone."""
+    from tests.browser import translator
+    from tests.skills.helpers import host_account
+
+    t = translator(lang)
+    host_account(session, engine, "host@example.org", "approved", person(session, engine, "staff@example.org", "staff"))
+    person(session, engine, "member@example.org", "member")
+    login(client, "host@example.org")
+    nav = client.get("/projects", headers={"Accept-Language": lang}).text.split("<nav", 1)[1].split("</nav>", 1)[0]
+    assert f'<a href="/my/host">{t("My institution")}</a>' in html.unescape(nav)
+    client.cookies.clear()
+    login(client, "member@example.org")
+    assert 'href="/my/host"' not in client.get("/projects").text
