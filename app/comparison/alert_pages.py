@@ -36,6 +36,15 @@ class AlertPages(Controller):
         if not alerts.EMAIL_RE.match(alerts.normalise_email(data.get("email", ""))):
             raise FormError("alert_form", {"email": _("Please enter a valid e-mail address.")}, form=data,
                             context={"back": back})
+        # So is any other refused field (a threshold of '1,5 %', an amount of 'abc'): it costs no mail.
+        try:
+            await anyio.to_thread.run_sync(lambda: alerts.check(
+                db, settings, email=data.get("email", ""), source=data.get("from", ""),
+                destination=data.get("to", ""), amount=data.get("amount", ""), kind=data.get("kind", ""),
+                threshold=data.get("threshold", "")))
+        except DomainError as exc:
+            await anyio.to_thread.run_sync(db.rollback)
+            raise FormError.of(exc, "alert_form", form=data, context={"back": back}) from exc
         verdict = await mail_limits.check_request(request, settings, "alert", data.get("email", ""))
         if verdict is Verdict.refuse:
             message = _("Too many messages were asked for from your connection. Please try again in an hour.")

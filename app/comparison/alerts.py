@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from app.accounts.service import EMAIL_RE, normalise_email
-from app.comparison.offers import compare, parse_amount
+from app.comparison.offers import Comparison, compare, parse_amount
 from app.errors import BadInput, DomainError
 from app.i18n import _, current_locale, fmt_money, fmt_pct
 from app.mail import queue_mail
@@ -43,9 +43,10 @@ def unsubscribe_link(settings: Settings, alert: RateAlert) -> str:
     return f"{settings.site_url}/alerts/unsubscribe?alert={alert.id}&key={_signature(settings, alert.id)}"
 
 
-def subscribe(session: Session, settings: Settings, *, email: str, source: str, destination: str, amount: str,
-              kind: str, threshold: str) -> RateAlert:
-    """Records an unconfirmed alert and mails the confirmation link (nothing is sent until confirmed)."""
+def check(session: Session, settings: Settings, *, email: str, source: str, destination: str, amount: str,
+          kind: str, threshold: str) -> tuple[str, Decimal, Comparison]:
+    """The alert's fields as they would be recorded (address, threshold, comparison), or the field's `BadInput`:
+    what the page checks before counting a mail against the sending limits, so a typo costs no mail."""
     email = normalise_email(email)
     if not EMAIL_RE.match(email):
         raise BadInput(_("Please enter a valid e-mail address."), field="email")
@@ -54,7 +55,14 @@ def subscribe(session: Session, settings: Settings, *, email: str, source: str, 
     limit = parse_amount(threshold, "threshold")
     if kind == AlertKind.total_cost_below and limit >= 100:
         raise BadInput(_("A total cost threshold is a percentage under 100."), field="threshold")
-    comparison = compare(session, settings, source, destination, amount)
+    return email, limit, compare(session, settings, source, destination, amount)
+
+
+def subscribe(session: Session, settings: Settings, *, email: str, source: str, destination: str, amount: str,
+              kind: str, threshold: str) -> RateAlert:
+    """Records an unconfirmed alert and mails the confirmation link (nothing is sent until confirmed)."""
+    email, limit, comparison = check(session, settings, email=email, source=source, destination=destination,
+                                     amount=amount, kind=kind, threshold=threshold)
     token = secrets.token_urlsafe(32)
     alert = RateAlert(email=email, corridor=comparison.corridor.code, amount=comparison.amount,
                       currency=comparison.currency, kind=kind, threshold=limit, locale=current_locale.get(),

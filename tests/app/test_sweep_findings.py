@@ -131,3 +131,18 @@ def test_a_host_finds_its_institution_from_every_page(client, session: Session, 
     client.cookies.clear()
     login(client, "member@example.org")
     assert 'href="/my/host"' not in client.get("/projects").text
+
+
+def test_a_mistyped_price_alert_costs_no_mail(client, session: Session, engine, settings) -> None:
+    """Only mail we would send is counted against the sending limits, said the alert page, but only a mistyped
+    address was answered before counting: a threshold or an amount refused still used one of the connection's
+    mails, so a sender who mistyped the threshold a few times was told 'Too many messages' before any was sent."""
+    from app.demo import load_demo
+    load_demo(engine=engine)
+    settings.mail_per_client = 2  # the client's settings: the page reads the limit from them
+    alert = {"from": "FR", "to": "SN", "amount": "200", "kind": "total_cost_below", "email": "awa@example.org"}
+    for threshold in ("abc", "1e999", "١٢٣", "150"):  # refused, each with its field's message
+        refused = post_form(client, "/", "/alerts", alert | {"threshold": threshold}, follow_redirects=False)
+        assert refused.status_code == 400, (threshold, refused.status_code)
+    sent = post_form(client, "/", "/alerts", alert | {"threshold": "5"}, follow_redirects=False)
+    assert sent.status_code in (302, 303)
