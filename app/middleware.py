@@ -108,21 +108,51 @@ def user_middleware(app: ASGIApp) -> ASGIApp:
     return middleware
 
 
+def _fixed(policy: str) -> tuple[tuple[bytes, bytes], ...]:
+    """Every answer's own security headers, encoded (as ``MutableScopeHeaders`` would write them)."""
+    return tuple((name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in (
+        ("Content-Security-Policy", policy), ("X-Content-Type-Options", "nosniff"), ("X-Frame-Options", "DENY"),
+        ("Referrer-Policy", "same-origin"), ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+        ("Cross-Origin-Opener-Policy", "same-origin")))
+
+
+fixed_headers = lru_cache(maxsize=8)(_fixed)
+FIXED_NAMES = frozenset(name for name, _value in _fixed(CSP))
+VARY, HX_REQUEST = b"vary", "HX-Request"
+
+
 async def security_headers(message: Message, scope: Scope) -> None:
-    """A before_send hook, so that every answer (404s for unknown paths included) carries the headers."""
+    """A before_send hook, so that every answer (404s for unknown paths included) carries the headers.
+
+    The fixed headers are appended encoded, in one pass over the answer's own (``MutableScopeHeaders`` decoded
+    and compared every header name once per header set, a dozen passes an answer); an answer that already has
+    one of them, or several Vary lines, goes the general way, with the same result."""
     if message["type"] != "http.response.start":
         return
     headers = MutableScopeHeaders.from_message(message)
-    headers["Content-Security-Policy"] = csp(_checkout_origin(scope))
-    headers["X-Content-Type-Options"] = "nosniff"
-    headers["X-Frame-Options"] = "DENY"
-    headers["Referrer-Policy"] = "same-origin"
-    headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    raw = headers.headers
+    names = [name.lower() for name, _value in raw]
+    if FIXED_NAMES.isdisjoint(names):
+        raw.extend(fixed_headers(csp(_checkout_origin(scope))))
+    else:
+        for name, value in fixed_headers(csp(_checkout_origin(scope))):
+            headers[name.decode("latin-1")] = value.decode("latin-1")
+        names = [name.lower() for name, _value in raw]
     # htmx asks the same URLs for fragments: caches must keep the page and the fragment apart.
-    vary = [v.strip() for v in (headers.get("Vary") or "").split(",") if v.strip()]
-    if "HX-Request" not in vary:
-        headers["Vary"] = ", ".join([*vary, "HX-Request"])
+    varies = names.count(VARY)
+    if varies <= 1:
+        at = names.index(VARY) if varies else -1
+        vary = [v.strip() for v in (raw[at][1].decode("latin-1") if varies else "").split(",") if v.strip()]
+        if HX_REQUEST not in vary:
+            line = (VARY, ", ".join([*vary, HX_REQUEST]).encode("latin-1"))
+            if varies:
+                raw[at] = line
+            else:
+                raw.append(line)
+    else:
+        vary = [v.strip() for v in (headers.get("Vary") or "").split(",") if v.strip()]
+        if HX_REQUEST not in vary:
+            headers["Vary"] = ", ".join([*vary, HX_REQUEST])
     path = scope.get("path", "")
     if path.startswith("/static/") or path == "/favicon.ico":
         headers["Cache-Control"] = static_cache_control(path, scope.get("query_string", b""))
