@@ -166,7 +166,9 @@ def _counts(session: Session, tiers: list[tuple[int, str, dict[str, Any]]], wher
             params: dict[str, Any]) -> list[int]:
     """How many profiles each tier holds, closest first, COUNTED at most in all, in one statement: each tier is
     counted only up to the room the closer ones left (none when they filled it)."""
-    ctes, names, merged = [], [], params | {"room": COUNTED}
+    ctes: list[str] = []
+    names: list[str] = []
+    merged = params | {"room": COUNTED}
     for n, (_digits, cond, cond_params) in enumerate(tiers):
         room = f"(SELECT :room - {' - '.join(f'c{i}.n' for i in range(n))} FROM {', '.join(names)})" if n else \
             ":room"  # noqa: S608 - our own SQL
