@@ -52,7 +52,12 @@ def check(session: Session, settings: Settings, *, email: str, source: str, dest
         raise BadInput(_("Please enter a valid e-mail address."), field="email")
     if kind not in {k.value for k in AlertKind}:
         raise BadInput(_("Choose what the alert watches."), field="kind")
-    limit = parse_amount(threshold, "threshold")
+    if kind == AlertKind.total_cost_below:  # a percentage, typed as people write one ('1,5 %')
+        limit = parse_amount(threshold.strip().removesuffix("%"), "threshold",
+                             invalid=_("The threshold is a percentage, such as 2.5."))
+    else:
+        limit = parse_amount(threshold, "threshold",
+                             invalid=_("The threshold is the amount the family should receive, such as 120000."))
     if kind == AlertKind.total_cost_below and limit >= 100:
         raise BadInput(_("A total cost threshold is a percentage under 100."), field="threshold")
     return email, limit, compare(session, settings, source, destination, amount)

@@ -82,10 +82,10 @@ class Comparison:
 
 
 def parse_amount(raw: object, name: str = "amount", currency: str | None = None,
-                 most: Decimal = MAX_AMOUNT) -> Decimal:
+                 most: Decimal = MAX_AMOUNT, invalid: str | None = None) -> Decimal:
     """The amount a sender types (cents at most, up to ``most``), through the one number parser."""
     return parse_decimal(raw, field=name, places=2, minimum=CENT, maximum=most, currency=currency,
-                         invalid=_("The amount must be a number, such as 200."))
+                         invalid=invalid or _("The amount must be a number, such as 200."))
 
 
 def resolve_corridor(source: str, destination: str) -> Corridor:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from sqlmodel import select
 
@@ -95,3 +96,16 @@ def test_a_refused_alert_marks_only_its_field(client, rpw_loaded):
     assert r.status_code == 400 and "<h1>" in r.text
     assert r.text.count('aria-invalid="true"') == 1
     assert 'aria-invalid="true" aria-describedby="a-email-error"' in r.text and 'id="a-email-error"' in r.text
+
+
+def test_a_threshold_is_read_as_people_write_it_and_its_error_names_it(client, rpw_loaded, session):
+    # "1,5 %" was refused with "The amount must be a number, such as 200." under the threshold field
+    assert _subscribe(client, threshold="1,5 %").status_code in (302, 303)
+    assert [a.threshold for a in session.exec(select(RateAlert)).all()] == [Decimal("1.5")]
+    client.headers["Accept-Language"] = "fr"
+    r = _subscribe(client, threshold="abc", email="b@example.org")
+    assert r.status_code == 400 and "Le seuil est un pourcentage, par exemple 2,5." in r.text
+    client.headers["Accept-Language"] = "en"
+    r = _subscribe(client, threshold="a lot", kind="received_above", email="c@example.org")
+    assert r.status_code == 400 and "The threshold is the amount the family should receive" in r.text
+    assert "The amount must be a number" not in r.text
