@@ -10,13 +10,16 @@ requests a second but under 1 000 signed-in ones, the difference being one such 
   connection that fails is dropped and the read is tried once more on a new one (what the pool's pre-ping does
   for the others).
 
-Only for short reads by key: anything longer belongs in a worker thread with an ORM session.
+Only for short reads by key, and (`rows`, PostgreSQL) the few indexed statements of a page whose server time is
+what it waits for (the staff match page, `app.skills.match_page`): anything longer belongs in a worker thread.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import psycopg
@@ -51,12 +54,23 @@ class LoopReader:
         async with self._slots:
             return await self._read(sql, fixed | params, names)
 
+    async def rows(self, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+        """PostgreSQL only: every row of a textual statement (``:name`` parameters, as ``sqlalchemy.text``)."""
+        assert self.postgres, "SQLite statements run where the caller is (app.skills.match_page: a worker thread)"
+        self._own_loop()
+        async with self._slots:
+            return await self._fetch(_pyformat(sql), params, every=True)  # type: ignore[no-any-return]
+
     async def _read(self, sql: str, params: dict[str, Any], names: list[str]) -> dict[str, Any] | None:
+        found = await self._fetch(sql, params, every=False)
+        return dict(zip(names, found, strict=True)) if found is not None else None
+
+    async def _fetch(self, sql: str, params: dict[str, Any], every: bool) -> Any:
         for attempt in (1, 2):
             conn = await self._connection()
             try:
                 cursor = await conn.execute(sql, params)
-                found = await cursor.fetchone()
+                found = await (cursor.fetchall() if every else cursor.fetchone())
             except psycopg.OperationalError:
                 await conn.close()
                 if attempt == 2:
@@ -64,7 +78,7 @@ class LoopReader:
                 continue
             finally:
                 self._release(conn)
-            return dict(zip(names, found, strict=True)) if found is not None else None
+            return found
         raise AssertionError("unreachable")
 
     def _sql(self, statement: Select[Any]) -> tuple[str, dict[str, Any], list[str]]:
@@ -104,6 +118,15 @@ class LoopReader:
         idle, self._idle = self._idle, []
         for conn in idle:
             await conn.close()
+
+
+_NAMED = re.compile(r"(?<![:\w]):(\w+)")
+
+
+@lru_cache(maxsize=512)
+def _pyformat(sql: str) -> str:
+    """``:name`` parameters as psycopg's ``%(name)s`` (a literal ``%`` doubled; ``::`` casts left alone)."""
+    return _NAMED.sub(r"%(\1)s", sql.replace("%", "%%"))
 
 
 def loop_reader(app: Litestar) -> LoopReader:

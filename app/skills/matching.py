@@ -9,15 +9,18 @@ languages shared (4 each, three at most), a compatible way of working (remote / 
 other major groups come last.
 
 Everything is selected and scored in SQL, one tier at a time, with the (active, occupation) index: a page reads a
-few hundred rows, never the whole table.
+few hundred rows, never the whole table. The steps are written once, as a generator of statements (`page_steps`):
+`matches` runs them on a session or connection (a worker thread, the tests), `app.skills.match_page` on the
+event loop's own PostgreSQL connections (`app.loop_reads`: no thread, no pre-ping, no BEGIN / ROLLBACK).
 """
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import Connection, TextClause, bindparam, text
 from sqlmodel import Session
 
 from app.models import Need, WorkMode
@@ -49,6 +52,23 @@ class MatchedProfile:
 
 
 @dataclass(frozen=True)
+class MatchedNeed:
+    """What matching and the match page read of a need (a plain row: a miss builds no ORM object)."""
+    id: int
+    title: str
+    occupation: str
+    skills: str
+    languages: str
+    mode: str
+    days_wanted: int
+    country: str
+    town: str
+
+
+NeedLike = Need | MatchedNeed
+
+
+@dataclass(frozen=True)
 class MatchedMember:
     id: int
     display_name: str
@@ -62,6 +82,10 @@ PAGE_ROWS = text(
     " (SELECT m.state FROM mission m WHERE m.need_id = :need AND m.profile_id = p.id ORDER BY m.id DESC LIMIT 1)"
     ' FROM skill_profile p JOIN "user" u ON u.id = p.user_id WHERE p.id IN :ids'
 ).bindparams(bindparam("ids", expanding=True))
+PAGE_ROWS_PG = PAGE_ROWS.text.replace("p.id IN :ids", "p.id = ANY(:ids)")  # one array parameter, on either driver
+Statement = tuple[str | TextClause, dict[str, Any]]
+Rows = list[tuple[Any, ...]]
+Steps = Generator[Statement, Rows, Any]  # yields each statement, is sent its rows, returns what it worked out
 
 
 @dataclass
@@ -93,7 +117,7 @@ def _starts(prefix: str, name: str) -> tuple[str, dict[str, Any]]:
     return f"(occupation >= :{name}_lo AND occupation < :{name}_hi)", {f"{name}_lo": prefix, f"{name}_hi": upper}
 
 
-def _tiers(need: Need, everyone: bool = False) -> list[tuple[int, str, dict[str, Any]]]:
+def _tiers(need: NeedLike, everyone: bool = False) -> list[tuple[int, str, dict[str, Any]]]:
     """(closeness, SQL condition, parameters) from the same unit group out to the major group, then (`everyone`,
     for a search) the other major groups."""
     code = need.occupation
@@ -109,7 +133,7 @@ def _tiers(need: Need, everyone: bool = False) -> list[tuple[int, str, dict[str,
     return tiers
 
 
-def score_sql(need: Need, postgres: bool = False) -> tuple[str, dict[str, Any]]:
+def score_sql(need: NeedLike, postgres: bool = False) -> tuple[str, dict[str, Any]]:
     """The score of the module's docstring as one SQL expression over a profile's columns, and its parameters.
 
     Tags and codes are compared whole inside their separated lists with a plain substring search (strpos / instr),
@@ -146,24 +170,44 @@ def score_sql(need: Need, postgres: bool = False) -> tuple[str, dict[str, Any]]:
     return " + ".join(parts), params
 
 
-def matches(session: Session, need: Need, query: str = "", page: int = 1) -> MatchPage:
+def matches(session: Session | Connection, need: NeedLike, query: str = "", page: int = 1) -> MatchPage:
     """One page of the profiles that fit `need`, best first (see the module's docstring)."""
-    postgres = session.get_bind().dialect.name == "postgresql"
+    bind = session.get_bind() if isinstance(session, Session) else session
+    return run(session, page_steps(need, query, page, bind.dialect.name == "postgresql"))
+
+
+def run(session: Session | Connection, steps: Steps) -> Any:
+    """Drive `steps` on `session`: each statement it yields is executed and its rows sent back."""
+    try:
+        sql, params = next(steps)
+        while True:
+            found = session.execute(text(sql) if isinstance(sql, str) else sql, params)
+            sql, params = steps.send([tuple(row) for row in found])
+    except StopIteration as done:
+        return done.value
+
+
+def page_steps(need: NeedLike, query: str, page: int, postgres: bool) -> Steps:
+    """The statements of one page of matches (see `run`); returns the MatchPage."""
     score, score_params = score_sql(need, postgres)
     if query.strip():
-        ranked, total = _searched(session, need, query, page, postgres, (score, score_params))
+        ranked, total = yield from _searched(need, query, page, postgres, (score, score_params))
     else:
-        ranked, total = _tiered(session, _tiers(need), "active = :active", {"active": True}, page,
-                                (score, score_params))
+        ranked, total = yield from _tiered(_tiers(need), "active = :active", {"active": True}, page,
+                                           (score, score_params))
     pages = max(1, -(-total // PAGE_SIZE))
-    return MatchPage(_explain(session, need, ranked), total, max(1, min(page, pages)), pages)
+    items = yield from _explain(need, ranked, postgres)
+    return MatchPage(items, total, max(1, min(page, pages)), pages)
 
 
 Ranked = list[tuple[int, int, int]]  # (closeness, profile id, score), best first
 
 
-def _counts(session: Session, tiers: list[tuple[int, str, dict[str, Any]]], where: str,
-            params: dict[str, Any]) -> list[int]:
+def _scalar(rows: Rows) -> int:
+    return int(rows[0][0])
+
+
+def _counts(tiers: list[tuple[int, str, dict[str, Any]]], where: str, params: dict[str, Any]) -> Steps:
     """How many profiles each tier holds, closest first, COUNTED at most in all, in one statement: each tier is
     counted only up to the room the closer ones left (none when they filled it)."""
     ctes: list[str] = []
@@ -176,16 +220,16 @@ def _counts(session: Session, tiers: list[tuple[int, str, dict[str, Any]]], wher
                     f" LIMIT {room}) AS tier)")
         names.append(f"c{n}")
         merged |= cond_params
-    row = session.execute(text(f"WITH {', '.join(ctes)} SELECT {', '.join(f'{c}.n' for c in names)}"  # noqa: S608
-                               f" FROM {', '.join(names)}"), merged).one()
-    return [int(n) for n in row]
+    rows = yield (f"WITH {', '.join(ctes)} SELECT {', '.join(f'{c}.n' for c in names)}"  # noqa: S608
+                  f" FROM {', '.join(names)}"), merged
+    return [int(n) for n in rows[0]]
 
 
-def _tiered(session: Session, tiers: list[tuple[int, str, dict[str, Any]]], where: str, params: dict[str, Any],
-            page: int, score: tuple[str, dict[str, Any]]) -> tuple[Ranked, int]:
+def _tiered(tiers: list[tuple[int, str, dict[str, Any]]], where: str, params: dict[str, Any], page: int,
+            score: tuple[str, dict[str, Any]]) -> Steps:
     """Tier by tier (closest first) through the covering index, counting (index only, stopped at COUNTED in all:
     beyond that nobody pages further) and scoring only the tiers the page needs."""
-    counts = _counts(session, tiers, where, params)
+    counts = yield from _counts(tiers, where, params)
     total = sum(counts)
     page = max(1, min(page, max(1, -(-total // PAGE_SIZE))))
     skip, wanted = (page - 1) * PAGE_SIZE, PAGE_SIZE
@@ -197,10 +241,9 @@ def _tiered(session: Session, tiers: list[tuple[int, str, dict[str, Any]]], wher
             skip -= count
             continue
         # Only the id and the score go through the sort; the page's rows are read afterwards, by id.
-        found = session.execute(text(
-            f"SELECT id, {score[0]} AS score FROM skill_profile WHERE {where} AND {cond}"  # noqa: S608 - our own SQL
-            " ORDER BY score DESC, id LIMIT :wanted OFFSET :skip"),
-            params | cond_params | score[1] | {"wanted": wanted, "skip": skip}).all()
+        found = yield (f"SELECT id, {score[0]} AS score FROM skill_profile WHERE {where} AND {cond}"  # noqa: S608
+                       " ORDER BY score DESC, id LIMIT :wanted OFFSET :skip",
+                       params | cond_params | score[1] | {"wanted": wanted, "skip": skip})
         ranked += [(digits, int(profile_id), int(points)) for profile_id, points in found]
         wanted -= len(found)
         skip = 0
@@ -213,8 +256,7 @@ CLOSENESS = ("CASE WHEN occupation = :unit THEN 4 WHEN substr(occupation, 1, 3) 
              " WHEN substr(occupation, 1, 2) = :p2 THEN 2 WHEN substr(occupation, 1, 1) = :p1 THEN 1 ELSE 0 END")
 
 
-def _searched(session: Session, need: Need, query: str, page: int, postgres: bool,
-              score: tuple[str, dict[str, Any]]) -> tuple[Ranked, int]:
+def _searched(need: NeedLike, query: str, page: int, postgres: bool, score: tuple[str, dict[str, Any]]) -> Steps:
     """With a search: the full-text hits, every occupation, closeness then score.
 
     The hits are counted first, stopped at BROAD (a millisecond for a narrow search). A narrow search is ranked
@@ -233,10 +275,10 @@ def _searched(session: Session, need: Need, query: str, page: int, postgres: boo
     code = need.occupation
     params: dict[str, Any] = fts_params | score[1] | {"active": True, "room": COUNTED, "unit": code, "p3": code[:3],
                                                       "p2": code[:2], "p1": code[:1], "wanted": PAGE_SIZE}
-    many = int(session.execute(text(f"SELECT count(*) FROM ({hits} LIMIT :broad) AS hit"),  # noqa: S608
-                               fts_params | {"broad": BROAD}).scalar_one())
+    many = _scalar((yield f"SELECT count(*) FROM ({hits} LIMIT :broad) AS hit",  # noqa: S608
+                    fts_params | {"broad": BROAD}))
     if many < BROAD and postgres:
-        return _searched_at_once(session, hits, params, page, score[0])
+        return (yield from _searched_at_once(hits, params, page, score[0]))
     # Each hit's profile by key, stopping at COUNTED (PostgreSQL: `id IN (hits)` is planned as a hash of every active
     # profile; SQLite: it lists every hit first, 4.6 ms for "nursing", 1.6 ms joined)
     counted = (f"SELECT count(*) FROM ({hits} AND (SELECT p.active FROM skill_profile p"  # noqa: S608
@@ -244,37 +286,37 @@ def _searched(session: Session, need: Need, query: str, page: int, postgres: boo
                "SELECT count(*) FROM (SELECT 1 FROM skill_profile_fts JOIN skill_profile p ON p.id ="
                " skill_profile_fts.rowid WHERE skill_profile_fts MATCH :fts AND +p.active = :active"
                " LIMIT :room) AS counted")  # fulltext.condition's hits, joined
-    total = int(session.execute(text(counted), params).scalar_one())
+    total = _scalar((yield counted, params))
     page = max(1, min(page, max(1, -(-total // PAGE_SIZE))))
     if many >= BROAD:
-        return _by_tier(session, _tiers(need, everyone=True), hits, fts_params, page, postgres, score), total
-    found = session.execute(text(
-        f"SELECT id, {CLOSENESS} AS closeness, {score[0]} AS score FROM skill_profile"  # noqa: S608
-        f" WHERE +active = :active AND id IN ({hits}) ORDER BY closeness DESC, score DESC, id"
-        " LIMIT :wanted OFFSET :skip"), params | {"skip": (page - 1) * PAGE_SIZE}).all()
+        ranked = yield from _by_tier(_tiers(need, everyone=True), hits, fts_params, page, postgres, score)
+        return ranked, total
+    found = yield (f"SELECT id, {CLOSENESS} AS closeness, {score[0]} AS score FROM skill_profile"  # noqa: S608
+                   f" WHERE +active = :active AND id IN ({hits}) ORDER BY closeness DESC, score DESC, id"
+                   " LIMIT :wanted OFFSET :skip", params | {"skip": (page - 1) * PAGE_SIZE})
     return [(int(c), int(i), int(s)) for i, c, s in found], total
 
 
-def _searched_at_once(session: Session, hits: str, params: dict[str, Any], page: int, score: str) -> tuple[Ranked, int]:
+def _searched_at_once(hits: str, params: dict[str, Any], page: int, score: str) -> Steps:
     """PostgreSQL's narrow search: the count (at most COUNTED) and the page in one statement."""
     page = min(page, -(-COUNTED // PAGE_SIZE))  # never a page past what is counted
-    statement = text(
+    statement = (
         f"WITH hit AS MATERIALIZED ({hits}), found AS (SELECT id, {CLOSENESS} AS closeness, {score} AS score"  # noqa: S608
         " FROM skill_profile JOIN hit ON hit.profile_id = skill_profile.id WHERE active = :active)"
         " SELECT id, closeness, score, (SELECT count(*) FROM (SELECT 1 FROM found LIMIT :room) AS counted)"
         " FROM found ORDER BY closeness DESC, score DESC, id LIMIT :wanted OFFSET :skip")
-    found = session.execute(statement, params | {"skip": (page - 1) * PAGE_SIZE}).all()
+    found = yield statement, params | {"skip": (page - 1) * PAGE_SIZE}
     if not found and page > 1:  # past the last page (an edited address): the last page
-        total = int(session.execute(text(
+        total = _scalar((yield (
             f"WITH hit AS MATERIALIZED ({hits}) SELECT count(*) FROM (SELECT 1 FROM skill_profile"  # noqa: S608
             " JOIN hit ON hit.profile_id = skill_profile.id WHERE active = :active LIMIT :room) AS counted"),
-            params).scalar_one())
+            params))
         last = max(1, -(-total // PAGE_SIZE))
-        found = session.execute(statement, params | {"skip": (last - 1) * PAGE_SIZE}).all() if total else []
+        found = (yield statement, params | {"skip": (last - 1) * PAGE_SIZE}) if total else []
     return [(int(c), int(i), int(s)) for i, c, s, _n in found], int(found[0][3]) if found else 0
 
 
-def _hit_condition(session: Session, hits: str, cond: str, params: dict[str, Any], postgres: bool) -> str:
+def _hit_condition(hits: str, cond: str, params: dict[str, Any], postgres: bool) -> Steps:
     """SQL for "this profile is a hit" within one tier of a broad search.
 
     SQLite: `+id IN (hits)` (FTS5 lists thousands of hits in a millisecond or two; the `+` keeps the planner on
@@ -283,17 +325,17 @@ def _hit_condition(session: Session, hits: str, cond: str, params: dict[str, Any
     every hit costs 10-25 ms for "nursing"); a larger tier is left to the planner, which then hashes the hits."""
     if not postgres:
         return f"+id IN ({hits})"
-    size = int(session.execute(text(
+    size = _scalar((yield (
         f"SELECT count(*) FROM (SELECT id FROM skill_profile WHERE active = :active AND {cond}"  # noqa: S608
-        " LIMIT :scanned) AS tier"), params | {"scanned": SCANNED}).scalar_one())
+        " LIMIT :scanned) AS tier"), params | {"scanned": SCANNED}))
     if size < SCANNED:
         return ("(SELECT f.document FROM skill_profile_fts f WHERE f.profile_id = skill_profile.id)"
                 " @@ to_tsquery('simple', :fts)")
     return f"id IN ({hits})"
 
 
-def _by_tier(session: Session, tiers: list[tuple[int, str, dict[str, Any]]], hits: str, fts_params: dict[str, Any],
-             page: int, postgres: bool, score: tuple[str, dict[str, Any]]) -> Ranked:
+def _by_tier(tiers: list[tuple[int, str, dict[str, Any]]], hits: str, fts_params: dict[str, Any], page: int,
+             postgres: bool, score: tuple[str, dict[str, Any]]) -> Steps:
     """A page of a broad search, tier by tier, closest first: a tier is read only when the page reaches it, and
     counted only when the page lies wholly past it."""
     skip, wanted = (page - 1) * PAGE_SIZE, PAGE_SIZE
@@ -302,27 +344,27 @@ def _by_tier(session: Session, tiers: list[tuple[int, str, dict[str, Any]]], hit
         if wanted <= 0:
             break
         params = fts_params | cond_params | {"active": True}
-        where = f"active = :active AND {cond} AND {_hit_condition(session, hits, cond, params, postgres)}"
-        found = session.execute(text(
-            f"SELECT id, {score[0]} AS score FROM skill_profile WHERE {where}"  # noqa: S608 - our own SQL
-            " ORDER BY score DESC, id LIMIT :wanted OFFSET :skip"),
-            params | score[1] | {"wanted": wanted, "skip": skip}).all()
+        hit = yield from _hit_condition(hits, cond, params, postgres)
+        where = f"active = :active AND {cond} AND {hit}"
+        found = yield (f"SELECT id, {score[0]} AS score FROM skill_profile WHERE {where}"  # noqa: S608 - our own SQL
+                       " ORDER BY score DESC, id LIMIT :wanted OFFSET :skip",
+                       params | score[1] | {"wanted": wanted, "skip": skip})
         if found:
             ranked += [(digits, int(profile_id), int(points)) for profile_id, points in found]
             wanted -= len(found)
             skip = 0
         elif skip:  # the page starts past this tier: how many it holds (no more than skip)
-            skip -= int(session.execute(text(
+            skip -= _scalar((yield (
                 f"SELECT count(*) FROM (SELECT id FROM skill_profile WHERE {where} LIMIT :skip) AS tier"),  # noqa: S608
-                params | {"skip": skip}).scalar_one())
+                params | {"skip": skip}))
     return ranked
 
 
-def _explain(session: Session, need: Need, ranked: Ranked) -> list[Match]:
+def _explain(need: NeedLike, ranked: Ranked, postgres: bool) -> Steps:
     if not ranked:
         return []
-    rows = {int(row[0]): row for row in session.execute(PAGE_ROWS, {"need": need.id,
-                                                                    "ids": [i for _d, i, _s in ranked]})}
+    found_rows = yield (PAGE_ROWS_PG if postgres else PAGE_ROWS), {"need": need.id, "ids": [i for _d, i, _s in ranked]}
+    rows = {int(row[0]): row for row in found_rows}
     need_skills, need_languages = set(tags.read(need.skills)), set(need.languages.split())
     modes = COMPATIBLE_MODES.get(need.mode)
     found = []

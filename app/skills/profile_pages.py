@@ -3,30 +3,24 @@ the profiles matching a need (/staff/needs/{id}/matches) and one profile (/staff
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-import anyio.to_thread
 from litestar import Controller, Request, Response, get, post
 from litestar.response import Redirect, Template
 from sqlmodel import Session, col, select
 
 from app.accounts.guards import requires_role, staff_only
-from app.compressed import Layout
-from app.errors import BadInput, FormError, NotFound
+from app.errors import BadInput, FormError
 from app.flash import flash
-from app.i18n import _, current_locale
+from app.i18n import _
 from app.marketplace.web import Form, is_htmx, page, signed_in
 from app.models import Mission, Need, Role, SkillProfile, User
 from app.numbers import parse_page
-from app.page_cache import CSRF_INPUT_MARK, CSRF_MARK, environment, page_layout, serve_layout
 from app.sessions import DATA_VERSIONS
-from app.skills import matching, profiles
-from app.skills.match_cache import match_cache
+from app.skills import match_page, profiles
 
 # Host accounts are institutions: they post needs, they have no skill profile.
 member_only = requires_role(Role.member, Role.promoter, Role.staff)
-INVITE_PATH = "/staff/needs/{}/invite"
 
 
 def _form_page(form: dict[str, Any], profile: SkillProfile | None, find: str = "", errors: dict[str, str] | None = None,
@@ -75,55 +69,25 @@ class ProfileController(Controller):
         return Redirect("/my/skills")
 
 
-def _route_exists(request: Request[Any, Any, Any], pattern: str) -> bool:
-    """Whether the app serves a path of this shape (path parameters compared as placeholders); the app's shapes
-    are worked out once (a hundred regular expressions per page otherwise)."""
-    shapes: frozenset[str] | None = getattr(request.app.state, "route_shapes", None)
-    if shapes is None:
-        shapes = request.app.state.route_shapes = frozenset(re.sub(r"\{[^}]*\}", "{}", route.path)
-                                                            for route in request.app.routes)
-    return re.sub(r"\{[^}]*\}", "{}", pattern) in shapes
-
-
-def _need(db: Session, need_id: int) -> Need:
-    need = db.get(Need, need_id)
-    if need is None:
-        raise NotFound(_("No such need."))
-    return need
-
-
 class StaffProfileController(Controller):
     path = "/staff"
     guards = [staff_only]
 
     @get("/needs/{need_id:int}/matches")
     async def matches(self, request: Request[Any, Any, Any], need_id: int) -> Response[Any]:
-        """Async on purpose: the data version is read from the event loop and only a miss is built in a worker
-        thread (app.skills.match_cache); the staff member's own CSRF token is spliced in per request."""
+        """Async on purpose: the data version and the need are read from the event loop, a page not in the cache
+        built from its parts (app.skills.match_page); the staff member's own CSRF token is spliced in per request."""
         query = (request.query_params.get("q") or "").strip()[:100]
         try:
             number = parse_page(request.query_params.get("page"))
         except BadInput:  # a hand-edited page number shows the first page
             number = 1
         fragment = is_htmx(request) and request.headers.get("hx-target") == "matches"
-        template = "partials/_matches.html" if fragment else "pages/staff_matches.html"
-        env = environment(request)
-
-        def build(db: Session) -> Layout:
-            need = _need(db, need_id)
-            context = {"need": need, "q": query, "result": matching.matches(db, need, query, number),
-                       "can_invite": _route_exists(request, INVITE_PATH.format("{x}"))}
-            return page_layout(env.get_template(template).render(
-                request=request, csrf_token=lambda: CSRF_MARK, csrf_input=CSRF_INPUT_MARK, **context))
-
         session: Any = request.scope.get("session") or {}
         user = signed_in(request.scope.get("state", {}).get("user"))
-        cache = match_cache(request.app)
-        if session.get("flash") and not fragment:  # the message is shown once: not a page to keep
-            return serve_layout(request, await anyio.to_thread.run_sync(cache.build, build))
-        # the page shows the viewer's role (menu) and, in the language links, its own address (which holds q and page)
-        key = (need_id, template, current_locale.get(), user.role, str(request.url.query))
-        return serve_layout(request, await cache.layout(key, build, request.scope["state"].get(DATA_VERSIONS)))
+        flashing = bool(session.get("flash")) and not fragment  # the message is shown once: not a page to keep
+        return await match_page.serve(request, need_id, query, number, fragment, user.role, flashing,
+                                      request.scope["state"].get(DATA_VERSIONS))
 
     @get("/profiles/{profile_id:int}", sync_to_thread=True)
     def profile(self, profile_id: int, db: Session) -> Template:
