@@ -127,9 +127,10 @@ class SkillProfile(SQLModel, table=True):
     __tablename__ = "skill_profile"
     __table_args__ = (
         Index("ix_skill_profile_origin_residence", "origin_country", "residence_country"),
-        # matching scores one ISCO tier of active profiles at a time from this index alone (migration profiles_01)
+        # matching scores one ISCO tier of active profiles at a time from this index alone (migrations profiles_01,
+        # skillmiss_01: the id too, which a PostgreSQL index does not hold otherwise)
         Index("ix_skill_profile_matching", "active", "occupation", "mode", "days_per_year", "origin_country",
-              "languages", "skills"),
+              "languages", "skills", "id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id", unique=True)
