@@ -63,7 +63,9 @@ class FormError(DomainError):
         super().__init__(message, field=None if field == "form" else field)
         self.template = template if "/" in template else f"pages/{template}.html"
         self.errors = dict(errors)
-        self.form = {k: v for k, v in (form or {}).items() if not any(word in k for word in _NOT_ECHOED)}
+        # Stray spaces around a value are dropped, as the readers drop them: a padded choice is shown chosen.
+        self.form = {k: v.strip() if isinstance(v, str) else v for k, v in (form or {}).items()
+                     if not any(word in k for word in _NOT_ECHOED)}
         self.context = dict(context or {})
         self.status_code = status
 

@@ -8,6 +8,7 @@ their entry here (a test checks it), so a text the server accepts is stored whol
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from litestar import Request
@@ -63,13 +64,66 @@ def text_limit(name: str) -> int:
     return DEFAULT
 
 
+# A route whose handler answers over-long texts itself, beside their fields of the re-rendered form
+# (`length_errors`, `check_form`), says so with `opt=FORM_READS_LENGTHS`; the middleware leaves its forms alone.
+FORM_READS_LENGTHS = {"lengths": "form"}
+
+
+class FieldMessage(str):
+    """A message naming its field: as text by its key (what JSON clients and the plain error page know), beside
+    the field of a form by the label the form shows there (the `labelled` filter of the field macros)."""
+
+    template: str
+    values: dict[str, object]
+
+    def __new__(cls, template: str, name: str, **values: object) -> FieldMessage:
+        text = super().__new__(cls, template % {"field": name, **values})
+        text.template, text.values = template, values
+        return text
+
+    def labelled(self, label: str) -> str:
+        return self.template % {"field": label, **self.values}
+
+
+def labelled(message: str, label: str) -> str:
+    """`message` beside the field labelled `label`: a FieldMessage names the field by it."""
+    return message.labelled(label) if isinstance(message, FieldMessage) else message
+
+
+def _length(value: str) -> int:
+    return len(value.replace("\r\n", "\n"))
+
+
 def too_long(name: str, value: str) -> BadInput | None:
     """The error for a text over its limit, or None."""
-    limit, length = text_limit(name), len(value.replace("\r\n", "\n"))
+    limit, length = text_limit(name), _length(value)
     if length <= limit:
         return None
-    return BadInput(_("This text is too long: %(length)s characters for at most %(limit)s (field “%(field)s”).",
-                      length=length, limit=limit, field=name), field=name)
+    message = FieldMessage(_("This text is too long: %(length)s characters for at most %(limit)s (field "
+                             "“%(field)s”)."), name, length=length, limit=limit)
+    return BadInput(message, field=name)
+
+
+def length_errors(data: Mapping[str, Any], shown: Iterable[str], choices: Iterable[str] = ()) -> dict[str, str]:
+    """Each text of a posted form over its limit: beside its field when the form shows it (`shown`), for the
+    whole form otherwise. `choices` (select, radio and checkbox names; a name ending in "_" stands for every name
+    it starts) are left to the form's reader, which strips them and refuses any value not among its options:
+    those bound them, and a padded or unknown choice is answered in the reader's words, not as a length."""
+    visible, skipped = set(shown), tuple(choices)
+    errors: dict[str, str] = {}
+    for name, value in data.items():
+        if not isinstance(value, str) or name in skipped or name.startswith(tuple(c for c in skipped if c[-1] == "_")):
+            continue
+        error = too_long(name, value)
+        if error is not None:
+            errors[name if name in visible else "form"] = error.message
+    return errors
+
+
+def check_form(data: Mapping[str, Any], shown: Iterable[str], choices: Iterable[str] = ()) -> None:
+    """Raise the first of `length_errors` as a BadInput, named after its field (None: the whole form)."""
+    for name, message in length_errors(data, shown, choices).items():
+        raise BadInput(message, field=None if name == "form" else name)
 
 
 def check_lengths(values: Any) -> None:
@@ -90,6 +144,10 @@ def text_limits_middleware(app: ASGIApp) -> ASGIApp:
     """
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        handler = scope.get("route_handler")
+        if handler is not None and handler.opt.get("lengths") == FORM_READS_LENGTHS["lengths"]:
+            await app(scope, receive, send)
+            return
         if scope["type"] == "http" and scope.get("method") in ("POST", "PUT", "PATCH"):
             content_type = next((v for k, v in scope.get("headers", []) if k == b"content-type"), b"")
             if content_type.lower().startswith(_FORMS):

@@ -17,7 +17,7 @@ from app.billing import methods, receiving
 from app.comparison.labels import LABELS
 from app.comparison.results import ALERT_AMOUNT_MARK
 from app.flash import pop_flashes
-from app.limits import text_limit
+from app.limits import labelled, text_limit
 from app.marketplace.format import FILTERS as FAST_FORMATS
 from app.marketplace.labels import LABEL_FILTERS
 from app.reference import corridor_name, country_name
@@ -59,6 +59,7 @@ def make_environment(template_dir: Path = TEMPLATE_DIR) -> Environment:
     env.globals.update(_=i18n._, ngettext=i18n.ngettext, locale=i18n.current_locale.get, pop_flashes=pop_flashes,
                        LOCALES=i18n.LOCALES, country_name=country_name, corridor_name=corridor_name,
                        asset_url=asset_url, text_limit=text_limit)
+    env.filters.update(labelled=labelled)  # an error beside its field, naming it by the label shown
     env.filters.update(long_date=i18n.fmt_date)  # a day in words, for certificates and missions
     env.filters.update(money=i18n.fmt_money, number=i18n.fmt_number, pct=i18n.fmt_pct, iban=receiving.grouped)
     env.globals.update(LABELS, payment_method=methods.get)

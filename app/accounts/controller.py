@@ -13,13 +13,14 @@ from litestar.params import Body, Parameter
 from litestar.response import Redirect, Response, Template
 from sqlmodel import Session
 
-from app import mail_limits
+from app import limits, mail_limits
 from app.accounts import data_rights, service
 from app.accounts.guards import requires_login
 from app.accounts.ratelimit import LoginThrottle
 from app.errors import BadInput, DomainError, FormError
 from app.flash import flash
 from app.i18n import _, current_locale
+from app.limits import FORM_READS_LENGTHS
 from app.mail_limits import Verdict
 from app.models import User
 from app.settings import Settings
@@ -57,11 +58,13 @@ class AccountController(Controller):
     def register_page(self) -> Template:
         return _form_page("register", {"role": "member"})
 
-    @post("/register")
+    @post("/register", opt=FORM_READS_LENGTHS)
     async def register(self, request: Request[Any, Any, Any], data: Form, db: Session,
                        settings: Settings) -> Redirect:
+        data = {**data, "role": data.get("role", "member").strip()}  # a radio's value, as stray spaces leave it
         email = data.get("email", "")
         try:
+            limits.check_form(data, ("display_name", "email", "password"), ("role",))
             service.check_registration(email, data.get("password", ""), data.get("role", "member"))
         except DomainError as exc:
             raise _refused("register", data, exc) from exc
@@ -103,11 +106,15 @@ class AccountController(Controller):
     def login_page(self, next_: Annotated[str, Parameter(query="next")] = "/") -> Template:
         return _form_page("login", {}, next=safe_next(next_))
 
-    @post("/login")
+    @post("/login", opt=FORM_READS_LENGTHS)
     async def login(self, request: Request[Any, Any, Any], data: Form, db: Session,
                     settings: Settings) -> Redirect:
         email, password = data.get("email", ""), data.get("password", "")
         target = safe_next(data.get("next"))
+        try:
+            limits.check_form(data, ("email", "password"))
+        except DomainError as exc:
+            raise _refused("login", data, exc, next=target) from exc
         throttle = LoginThrottle(request.app.stores.get("ratelimit"), settings.login_max_failures,
                                  settings.login_window_seconds)
         if not await throttle.attempt(email, _client(request)):

@@ -16,6 +16,7 @@ from app.comparison import alerts
 from app.errors import DomainError, FormError
 from app.flash import flash
 from app.i18n import _
+from app.limits import FORM_READS_LENGTHS, check_form
 from app.mail_limits import Verdict
 from app.numbers import parse_id
 from app.settings import Settings
@@ -26,9 +27,10 @@ Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED
 class AlertPages(Controller):
     path = "/alerts"
 
-    @post("/")
+    @post("/", opt=FORM_READS_LENGTHS)
     async def subscribe(self, request: Request[Any, Any, Any], data: Form, db: Session,
                         settings: Settings) -> Redirect:
+        data = {**data, **{name: data.get(name, "").strip() for name in ("from", "to", "kind")}}  # choices
         back = f"/?from={data.get('from', '')}&to={data.get('to', '')}&amount={data.get('amount', '')}"
         done = _("Almost done: open the link we have sent to %(email)s to start the alert.",
                  email=data.get("email", ""))
@@ -38,6 +40,7 @@ class AlertPages(Controller):
                             context={"back": back})
         # So is any other refused field (a threshold of '1,5 %', an amount of 'abc'): it costs no mail.
         try:
+            check_form(data, ("threshold", "email"), ("from", "to", "kind"))
             await anyio.to_thread.run_sync(lambda: alerts.check(
                 db, settings, email=data.get("email", ""), source=data.get("from", ""),
                 destination=data.get("to", ""), amount=data.get("amount", ""), kind=data.get("kind", ""),

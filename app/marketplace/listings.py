@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from app.errors import BadInput, Forbidden, NotFound
 from app.i18n import _, current_locale, fmt_money
+from app.limits import length_errors
 from app.marketplace.money import LISTING_CURRENCIES, read_amount
 from app.models import BudgetLine, FundingModel, Listing, Milestone, Sector, User
 from app.numbers import parse_int
@@ -65,7 +66,7 @@ def _amount(raw: str, currency: str, name: str, form: ListingForm, message: str,
 def read_form(data: dict[str, str]) -> ListingForm:
     form = ListingForm()
     get = lambda name: (data.get(name) or "").strip()  # noqa: E731
-    for name in TEXTS:  # lengths are checked for every form, against app.limits, before this runs
+    for name in TEXTS:
         form.values[name] = get(name)
     if not form.values["title"]:
         form.errors["title"] = _("Please give the project a title.")
@@ -103,6 +104,10 @@ def read_form(data: dict[str, str]) -> ListingForm:
     _read_budget(get("budget"), currency, form)
     _read_milestones(get("milestones"), currency, form)
     _check_budget_against_goal(form, currency)
+    # the choices are stripped and held to their options above; every typed field has its length
+    form.errors.update(length_errors(data, (*TEXTS, "budget", "milestones", "goal", "min_pledge", "campaign_days",
+                                                  "expected_jobs"),
+                                     ("country", "sector", "currency", "funding_model")))
     return form
 
 

@@ -14,6 +14,7 @@ from app.accounts.guards import promoter_only
 from app.errors import DomainError, FormError
 from app.flash import flash
 from app.i18n import _
+from app.limits import FORM_READS_LENGTHS, length_errors
 from app.marketplace import documents, listings, vetting
 from app.marketplace.labels import DOCUMENT_KINDS
 from app.marketplace.web import Form, Upload, page, signed_in
@@ -66,7 +67,7 @@ class PromoterController(Controller):
     def new(self) -> Template:
         return _form_page({"currency": "EUR", "funding_model": "all_or_nothing", "campaign_days": "45"})
 
-    @post("/new", sync_to_thread=True)
+    @post("/new", sync_to_thread=True, opt=FORM_READS_LENGTHS)
     def create(self, request: Request[Any, Any, Any], data: Form, db: Session, user: User | None) -> Redirect:
         form = listings.read_form(data)
         if form.errors:
@@ -91,7 +92,7 @@ class PromoterController(Controller):
         listings.require_editable(listing)
         return _form_page(listings.form_values(db, listing), listing)
 
-    @post("/{listing_id:int}/edit", sync_to_thread=True)
+    @post("/{listing_id:int}/edit", sync_to_thread=True, opt=FORM_READS_LENGTHS)
     def update(self, request: Request[Any, Any, Any], listing_id: int, data: Form, db: Session,
                user: User | None) -> Redirect:
         listing = listings.owned(db, listing_id, signed_in(user))
@@ -133,7 +134,7 @@ class PromoterController(Controller):
         flash(request, _("Your project is submitted. Programme staff will review it."), "success")
         return Redirect(f"/my/listings/{listing.id}")
 
-    @post("/{listing_id:int}/updates", sync_to_thread=True)
+    @post("/{listing_id:int}/updates", sync_to_thread=True, opt=FORM_READS_LENGTHS)
     def post_update(self, request: Request[Any, Any, Any], listing_id: int, data: Form, db: Session,
                     user: User | None) -> Redirect:
         me = signed_in(user)
@@ -146,6 +147,7 @@ class PromoterController(Controller):
             errors["title"] = _("Please give the update a title.")
         if not body:
             errors["body"] = _("Please write the update.")
+        errors.update(length_errors(data, ("title", "body")))
         if errors:
             raise FormError("my_listing", errors, form=data, context=overview_context(db, listing))
         assert listing.id is not None and me.id is not None

@@ -19,6 +19,7 @@ from app.cache import VersionedCache
 from app.errors import BadInput, DomainError, FormError, NotFound
 from app.flash import flash
 from app.i18n import _, current_locale
+from app.limits import FORM_READS_LENGTHS, check_form
 from app.marketplace import disbursements, documents, listings, mails, pledges, search, sections, your_currency
 from app.marketplace.money import equivalent
 from app.marketplace.web import Form, is_htmx, page, signed_in
@@ -121,15 +122,17 @@ class ProjectController(Controller):
                 raise NotFound(_("We could not find this project."))
         return page("project", **project_context(db, listing, user, settings, your_currency.from_request(request)))
 
-    @post("/projects/{slug:str}/pledge", guards=[requires_login], sync_to_thread=True)
+    @post("/projects/{slug:str}/pledge", guards=[requires_login], sync_to_thread=True, opt=FORM_READS_LENGTHS)
     def pledge(self, request: Request[Any, Any, Any], slug: str, data: Form, db: Session, user: User | None,
                settings: Settings) -> Redirect:
         me = signed_in(user)
         listing = search.public_by_slug(db, slug)
         if listing is None:
             raise NotFound(_("We could not find this project."))
-        chosen = next((m for m in methods.offered(db, listing, settings) if m.identifier == data.get("method")), None)
+        method = data.get("method", "").strip()  # a radio's value, as stray spaces leave it
+        chosen = next((m for m in methods.offered(db, listing, settings) if m.identifier == method), None)
         try:
+            check_form(data, ("amount",), ("method",))
             amount = pledges.parse_amount(data.get("amount", ""), listing.currency, listing.min_pledge,
                                           pledges.maximum(listing, settings))
             if chosen is None:

@@ -16,6 +16,7 @@ from app.accounts.guards import requires_role
 from app.errors import DomainError, FormError, NotFound
 from app.flash import flash
 from app.i18n import _, current_locale
+from app.limits import FORM_READS_LENGTHS
 from app.mail_limits import Verdict
 from app.marketplace.listings import country_choices
 from app.marketplace.web import Form, page, signed_in
@@ -35,9 +36,9 @@ class HostRegistrationController(Controller):
     def register_page(self) -> Template:
         return page("host_register", form={"kind": "hospital"}, errors={}, **_choices())
 
-    @post("/register/host")
+    @post("/register/host", opt=FORM_READS_LENGTHS)
     async def register(self, request: Request[Any, Any, Any], data: Form, db: Session, settings: Settings) -> Redirect:
-        form = hosts.read_form(data)
+        form = hosts.read_form(data, hosts.REGISTRATION)
         try:
             service.check_registration(data.get("email", ""), data.get("password", ""), Role.member.value)
         except DomainError as exc:
@@ -78,7 +79,7 @@ class HostSpaceController(Controller):
         return page("my_host", host=host, form=_values(host), errors={},
                     needs=needs.for_poster(db, signed_in(user)), **_choices())
 
-    @post("/", sync_to_thread=True)
+    @post("/", sync_to_thread=True, opt=FORM_READS_LENGTHS)
     def update(self, request: Request[Any, Any, Any], data: Form, db: Session, user: User | None) -> Redirect:
         me = signed_in(user)
         host = hosts.lock(db, self._host(db, me).id or 0)

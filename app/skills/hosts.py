@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from app.accounts import service
 from app.errors import BadInput, Conflict, Forbidden, NotFound
 from app.i18n import N_, _
+from app.limits import length_errors
 from app.marketplace import audit
 from app.marketplace.listings import COUNTRIES
 from app.models import AuditEntry, Host, HostKind, Need, NeedState, Role, User
@@ -27,6 +28,8 @@ TRANSITIONS: dict[H, frozenset[H]] = {
     H.suspended: frozenset({H.approved}),
 }
 TEXTS = ("name", "town", "description", "website", "phone", "registration")
+# The registration form's own fields besides the institution's (the account's contact person).
+REGISTRATION = (*TEXTS, "display_name", "email", "password")
 
 
 def kind_label(code: str | None) -> str:
@@ -43,8 +46,8 @@ class HostForm:
     errors: dict[str, str] = field(default_factory=dict)
 
 
-def read_form(data: dict[str, str]) -> HostForm:
-    """The institution's details, or the message beside each wrong field (lengths: app.limits, before this)."""
+def read_form(data: dict[str, str], shown: tuple[str, ...] = TEXTS) -> HostForm:
+    """The institution's details, or the message beside each wrong field; `shown`: the form's text fields."""
     form = HostForm()
     get = lambda name: (data.get(name) or "").strip()  # noqa: E731
     for name in TEXTS:
@@ -63,6 +66,7 @@ def read_form(data: dict[str, str]) -> HostForm:
     if website and not website.startswith(("https://", "http://")):
         form.errors["website"] = _("Please give the full address of the website, starting with https://")
     form.values.update(kind=kind, country=country)
+    form.errors.update(length_errors(data, shown, ("kind", "country")))
     return form
 
 
@@ -75,7 +79,7 @@ def apply_form(host: Host, form: HostForm) -> None:
 def register(session: Session, data: dict[str, str], locale: str, site_url: str, *, send: bool = True) -> Host | None:
     """A new host account, its pending institution and the confirmation mail; None when the address had an
     account already (its owner gets a mail instead: the caller answers both the same way)."""
-    form = read_form(data)
+    form = read_form(data, REGISTRATION)
     service.check_registration(data.get("email", ""), data.get("password", ""), Role.member.value)
     if form.errors:
         raise BadInput(next(iter(form.errors.values())), field=next(iter(form.errors)))

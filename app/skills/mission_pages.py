@@ -13,6 +13,7 @@ from app.accounts.guards import requires_login
 from app.errors import DomainError, FormError, NotFound
 from app.flash import flash
 from app.i18n import _
+from app.limits import FORM_READS_LENGTHS, check_form
 from app.marketplace.web import Form, page, signed_in
 from app.models import User
 from app.models.skills import Mission, Need, NeedState, SkillProfile
@@ -59,7 +60,7 @@ class NeedOfferController(Controller):
     path = "/skills/needs"
     guards = [requires_login]
 
-    @post("/{need_id:int}/offer", sync_to_thread=True)
+    @post("/{need_id:int}/offer", sync_to_thread=True, opt=FORM_READS_LENGTHS)
     def offer(self, request: Request[Any, Any, Any], need_id: int, data: Form, db: Session, user: User | None,
               settings: Settings) -> Redirect:
         me = signed_in(user)
@@ -73,6 +74,7 @@ class NeedOfferController(Controller):
             return Redirect("/my/skills")
         db.info["site_url"] = settings.site_url
         try:
+            check_form(data, ("message",))
             mission = missions.offer(db, need, me, profile, data.get("message", ""))
         except DomainError as exc:
             db.rollback()

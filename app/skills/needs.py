@@ -11,6 +11,7 @@ from sqlmodel import Session, col, func, select
 
 from app.errors import BadInput, Conflict, NotFound
 from app.i18n import N_, _
+from app.limits import length_errors
 from app.marketplace.listings import COUNTRIES
 from app.marketplace.search import PUBLIC_STATES
 from app.models import Host, HostProvides, Listing, Need, NeedState, Role, Sector, User, WorkMode
@@ -21,6 +22,9 @@ from basics import languages as iso639
 from basics import occupations
 
 TEXTS = ("title", "description", "town")
+# The form's typed fields, and its choices (their reader strips them and refuses any other value).
+TYPED = (*TEXTS, "skills", "languages", "days_wanted", "starts_on", "ends_on")
+CHOICES = ("listing_id", "occupation", "country", "sector", "mode", "provides_")
 MAX_DAYS = 365
 EDITABLE = frozenset({NeedState.draft.value, NeedState.changes_requested.value})
 # What a need is worth showing on its host's or project's page: published, or done with days given.
@@ -84,7 +88,7 @@ def read_form(data: dict[str, str], listings: list[Listing] | None = None) -> Ne
     """The need's typed values; `listings`: a promoter's own listings, one of which the need must name."""
     form = NeedForm()
     get = lambda name: (data.get(name) or "").strip()  # noqa: E731
-    for name in TEXTS:  # lengths are checked for every form, against app.limits, before this runs
+    for name in TEXTS:
         form.values[name] = get(name)
     if not form.values["title"]:
         form.errors["title"] = _("Please give the need a title, for example “Anaesthetist for two weeks”.")
@@ -125,6 +129,7 @@ def read_form(data: dict[str, str], listings: list[Listing] | None = None) -> Ne
     provides = " ".join(p.value for p in HostProvides if data.get(f"provides_{p.value}"))
     form.values.update(occupation=occupation, skills=skills, languages=languages, country=country, sector=sector,
                        mode=mode, starts_on=starts, ends_on=ends, provides=provides)
+    form.errors.update(length_errors(data, TYPED, CHOICES))
     return form
 
 

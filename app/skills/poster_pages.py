@@ -12,6 +12,7 @@ from app.accounts.guards import requires_role
 from app.errors import DomainError, FormError
 from app.flash import flash
 from app.i18n import _, current_locale
+from app.limits import FORM_READS_LENGTHS
 from app.marketplace.listings import country_choices
 from app.marketplace.web import Form, page, signed_in
 from app.models import AuditEntry, Host, Listing, Need, NeedState, Role, Sector, User, WorkMode
@@ -62,7 +63,7 @@ class PosterController(Controller):
         context = _form_context(db, me)
         return page("need_form", form=_defaults(context["host"]), errors={}, **context)
 
-    @post("/new", sync_to_thread=True)
+    @post("/new", sync_to_thread=True, opt=FORM_READS_LENGTHS)
     def create(self, request: Request[Any, Any, Any], data: Form, db: Session, user: User | None) -> Redirect:
         me = signed_in(user)
         context = _form_context(db, me)
@@ -89,7 +90,7 @@ class PosterController(Controller):
         needs.require_editable(need)
         return page("need_form", form=needs.form_values(need), errors={}, **_form_context(db, me, need))
 
-    @post("/{need_id:int}/edit", sync_to_thread=True)
+    @post("/{need_id:int}/edit", sync_to_thread=True, opt=FORM_READS_LENGTHS)
     def update(self, request: Request[Any, Any, Any], need_id: int, data: Form, db: Session,
                user: User | None) -> Redirect:
         me = signed_in(user)

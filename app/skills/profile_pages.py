@@ -13,6 +13,7 @@ from app.accounts.guards import requires_role, staff_only
 from app.errors import BadInput, FormError
 from app.flash import flash
 from app.i18n import _
+from app.limits import FORM_READS_LENGTHS, length_errors, text_limit
 from app.marketplace.web import Form, is_htmx, page, signed_in
 from app.models import Mission, Need, Role, SkillProfile, User
 from app.numbers import parse_page
@@ -38,7 +39,7 @@ class ProfileController(Controller):
         profile = profiles.of_member(db, signed_in(user))
         return _form_page(profiles.form_values(profile), profile)
 
-    @post("/", sync_to_thread=True)
+    @post("/", sync_to_thread=True, opt=FORM_READS_LENGTHS)
     def save(self, request: Request[Any, Any, Any], data: Form, db: Session, user: User | None) -> Template | Redirect:
         me = signed_in(user)
         profile = profiles.of_member(db, me)
@@ -49,7 +50,9 @@ class ProfileController(Controller):
             values = profiles.posted_values(data)
             if action == "more":
                 values["extra_skills"] = profiles.BLANK_SKILL_FIELDS
-            return _form_page(values, profile, find=data.get("find", ""))
+            too_long = length_errors(data, profiles.TYPED, profiles.CHOICES)
+            return _form_page(values, profile, find=data.get("find", "")[:text_limit("find")], errors=too_long,
+                              status=400 if too_long else 200)
         form = profiles.read_form(data)
         if form.errors:
             raise FormError("my_skills", form.errors, form=profiles.posted_values(data),

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from app.errors import BadInput, NotFound
 from app.i18n import _, current_locale
+from app.limits import length_errors
 from app.marketplace.listings import COUNTRIES as ORIGIN_COUNTRIES
 from app.models import SkillProfile, User, WorkMode
 from app.models.base import utcnow
@@ -23,6 +24,10 @@ from basics import languages, occupations
 MAX_DAYS = 365
 BLANK_SKILL_FIELDS = 4
 TEXTS = ("job_title", "qualifications", "summary")
+# The form's typed fields, and the rest its reader bounds (choices stripped and checked, skill tags measured).
+TYPED = (*TEXTS, "days_per_year")
+CHOICES = ("occupation", "origin_country", "residence_country", "mode", "add_language", "lang_", "paused", "action",
+           "skill_")
 
 
 @dataclass
@@ -48,7 +53,7 @@ def ticked_languages(data: dict[str, str]) -> list[str]:
 def read_form(data: dict[str, str]) -> ProfileForm:
     form = ProfileForm()
     get = lambda name: (data.get(name) or "").strip()  # noqa: E731
-    for name in TEXTS:  # lengths are checked for every form against app.limits before this runs
+    for name in TEXTS:
         form.values[name] = get(name)
     occupation = get("occupation")
     if not occupations.is_unit(occupation):
@@ -85,6 +90,7 @@ def read_form(data: dict[str, str]) -> ProfileForm:
     except BadInput as exc:
         form.errors["days_per_year"] = exc.message
     form.values["active"] = not data.get("paused")
+    form.errors.update(length_errors(data, TYPED, CHOICES))
     return form
 
 

@@ -107,3 +107,144 @@ def test_every_field_of_the_account_forms_has_its_limit() -> None:
         names |= set(re.findall(r'name="([a-z_]+)"', text)) | set(re.findall(r'\(\s*"([a-z_]+)", _\(', text))
     missing = sorted(names - set(TEXT_LIMITS) - {"_csrf_token"})
     assert names and not missing, missing
+
+
+# Issue: an over-long text or a padded choice on an HTML form answered the bare 'Request not understood' page,
+# naming the field by its key ('title'), and everything typed was lost. Each form is now shown again (400) with
+# the message beside the field, naming it by the form's own label, and every other value kept.
+def _need_poster(session: Session, engine, settings) -> str:  # type: ignore[no-untyped-def]
+    from tests.skills.helpers import host_account
+
+    host_account(session, engine, "host@example.org", "approved", person(session, engine, "staff@example.org", "staff"))
+    return "host@example.org"
+
+
+def _member(session: Session, engine, settings) -> str:  # type: ignore[no-untyped-def]
+    person(session, engine, "member@example.org", "member")
+    return "member@example.org"
+
+
+def _promoter(session: Session, engine, settings) -> str:  # type: ignore[no-untyped-def]
+    person(session, engine, "promoter@example.org", "promoter")
+    return "promoter@example.org"
+
+
+def _pledger(session: Session, engine, settings) -> str:  # type: ignore[no-untyped-def]
+    live = published(session, settings, person(session, engine, "promoter@example.org", "promoter"),
+                     person(session, engine, "staff@example.org", "staff"))
+    assert live.slug
+    return _member(session, engine, settings)
+
+
+def _pending_host(session: Session, engine, settings) -> str:  # type: ignore[no-untyped-def]
+    from tests.skills.helpers import host_account
+
+    host_account(session, engine, "host@example.org")
+    return "host@example.org"
+
+
+def _updater(session: Session, engine, settings) -> str:  # type: ignore[no-untyped-def]
+    published(session, settings, person(session, engine, "promoter@example.org", "promoter"),
+              person(session, engine, "staff@example.org", "staff"))
+    return "promoter@example.org"
+
+
+PROFILE = {"occupation": "2212", "job_title": "Anaesthetist", "lang_fr": "on", "origin_country": "SN",
+           "residence_country": "FR", "mode": "remote", "days_per_year": "10", "action": "save",
+           "qualifications": "Diplôme d'anesthésie, Dakar 2009"}
+ALERT = {"from": "FR", "to": "SN", "amount": "200", "kind": "total_cost_below", "threshold": "2",
+         "email": "awa@example.org"}
+FORMS = {  # page, action, who, the form, the field made too long (and its label), a choice padded, a field echoed
+    "register": ("/register", "/register", None, {"display_name": "Awa", "email": "awa@example.org",
+                 "password": "correct horse battery", "role": "promoter"}, "display_name", "Your name", "role",
+                 'value="awa@example.org"'),
+    "register_host": ("/register/host", "/register/host", None,
+                      {"name": "Hôpital de Kaolack", "kind": "hospital", "country": "SN", "town": "Kaolack",
+                       "display_name": "Awa", "email": "awa@example.org", "password": "correct horse battery"},
+                      "name", "Name of the institution", "country", 'value="Kaolack"'),
+    "my_host": ("/my/host", "/my/host", _pending_host,
+                {"name": "Hôpital de Kaolack", "kind": "hospital", "country": "SN", "town": "Kaolack"},
+                "description", "What the institution does", "kind", 'value="Kaolack"'),
+    "listing": ("/my/listings/new", "/my/listings/new", _promoter, listing_form(), "title", "Title", "sector",
+                'value="GIE Jappo"'),
+    "need": ("/my/needs/new", "/my/needs/new", _need_poster, None, "title", "Title", "occupation",
+             'value="Kaolack"'),
+    "skills": ("/my/skills", "/my/skills", _member, PROFILE, "job_title", "Your job in your own words",
+               "origin_country", "Diplôme d&#39;anesthésie, Dakar 2009</textarea>"),
+    "pledge": ("/projects/{slug}", "/projects/{slug}/pledge", _pledger,
+               {"amount": "100", "method": "bank_transfer"}, "amount", "Amount to pledge (%(currency)s)", "method",
+               'value="bank_transfer" checked'),
+    "update": ("/my/listings/{id}", "/my/listings/{id}/updates", _updater, {"title": "News", "body": "The mill runs."},
+               "title", "Update title", None, "The mill runs.</textarea>"),
+    "alert": ("/login", "/alerts", None, ALERT, "threshold", "Threshold", "kind", 'value="awa@example.org"'),
+}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("name", list(FORMS))
+def test_an_over_long_text_is_answered_beside_its_field_and_the_form_kept(  # type: ignore[no-untyped-def]
+        client, session: Session, engine, settings: Settings, name: str, lang: str) -> None:
+    import html
+
+    from tests.browser import translator
+    from tests.skills.helpers import NEED_FORM
+
+    page, action, who, form, field, label, choice, echoed = FORMS[name]
+    form = dict(form or NEED_FORM)
+    if who is not None:
+        login(client, who(session, engine, settings))
+    if "{" in action:
+        listing = session.exec(select(Listing)).one()
+        page, action = (x.format(id=listing.id, slug=listing.slug) for x in (page, action))
+    if choice:
+        form[choice] = f"  {form[choice]} \t"  # stray whitespace around a choice: stripped and accepted
+    t = translator(lang)
+    refused = post_form(client, page, action, form | {field: "7" * (text_limit(field) + 1)},
+                        headers={"Accept-Language": lang}, follow_redirects=False)
+    assert refused.status_code == 400, (refused.status_code, refused.text[:300])
+    assert refused.headers["content-type"].startswith("text/html")
+    assert t("Request not understood") not in refused.text  # the form itself, not the error page
+    text = html.unescape(refused.text)
+    error = re.search(rf'<p class="error" id="[a-z]-{field}-error">(.*?)</p>', text, re.S)
+    assert error, text[:2000]
+    shown_label = t(label, currency="EUR") if "%(" in label else t(label)
+    assert error.group(1) == t("This text is too long: %(length)s characters for at most %(limit)s (field "
+                               "“%(field)s”).", length=text_limit(field) + 1, limit=text_limit(field),
+                               field=shown_label)
+    assert html.unescape(echoed) in text, re.findall(r"<input[^>]*>", text)  # what else was typed is kept
+    assert "correct horse battery" not in text  # but never a password
+    if choice:  # the padded choice was not refused
+        assert not re.search(rf'id="[a-z]-{choice}-error"', refused.text)
+
+
+@pytest.mark.parametrize("name", [n for n in FORMS if FORMS[n][6]])
+def test_a_padded_choice_is_accepted(client, session: Session, engine, settings: Settings,  # type: ignore[no-untyped-def]
+                                     name: str) -> None:
+    from tests.skills.helpers import NEED_FORM
+
+    page, action, who, form, _field, _label, choice, _echoed = FORMS[name]
+    form = dict(form or NEED_FORM)
+    if who is not None:
+        login(client, who(session, engine, settings))
+    if name == "alert":
+        from app.demo import load_demo
+        load_demo(engine=engine)
+    if "{" in action:
+        listing = session.exec(select(Listing)).one()
+        page, action = (x.format(id=listing.id, slug=listing.slug) for x in (page, action))
+    assert choice
+    form[choice] = f" {form[choice]}  "
+    accepted = post_form(client, page, action, form, follow_redirects=False)
+    assert accepted.status_code in (302, 303), (accepted.status_code, accepted.text[:1500])
+
+
+def test_the_json_api_keeps_its_error_body_for_a_field_too_long(client) -> None:  # type: ignore[no-untyped-def]
+    from tests.support import csrf_from
+
+    token = csrf_from(client.get("/register").text)
+    response = client.post("/register", data={"_csrf_token": token, "email": "a@b.org", "password": "x" * 20,
+                                              "display_name": "y" * 500},
+                           headers={"Accept": "application/json", "Accept-Language": "en"})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["field"] == "display_name" and "display_name" in body["error"] and body["status"] == 400
