@@ -23,6 +23,7 @@ from app.comparison.staff import StaffComparisonController
 from app.db import get_engine
 from app.deps import dependencies
 from app.errors import exception_handlers
+from app.flash import no_store_after_flash
 from app.limits import text_limits_middleware
 from app.loop_reads import close_loop_reader
 from app.mail import start_courier, stop_courier
@@ -91,7 +92,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         template_config=template_config(),
         compression_config=CompressionConfig(backend="gzip", minimum_size=500, gzip_compress_level=1),
         exception_handlers=exception_handlers,
-        before_send=[security_headers],
+        before_send=[security_headers, no_store_after_flash],
         # JSON and YAML only: the HTML viewers load their scripts from third-party CDNs.
         openapi_config=OpenAPIConfig(title="Passerelle open data API", version="1", path="/schema",
                                      description="Remittance prices and vetted projects.",

@@ -146,3 +146,21 @@ def test_a_mistyped_price_alert_costs_no_mail(client, session: Session, engine, 
         assert refused.status_code == 400, (threshold, refused.status_code)
     sent = post_form(client, "/", "/alerts", alert | {"threshold": "5"}, follow_redirects=False)
     assert sent.status_code in (302, 303)
+
+
+def test_a_flash_message_is_shown_once_even_through_the_back_button(client, session: Session, engine) -> None:
+    """After a few actions, older flash messages showed again above newer ones: the page that had shown one was
+    kept by the browser and came back with Back (Chromium's back/forward cache). A page that shows a flash is now
+    `no-store`; the next page has no flash, and pages without one keep their caching."""
+    from tests.app.test_text_limits import PROFILE
+
+    flashes = lambda text: re.findall(r'<p class="flash [a-z]+" role="status">', text)  # noqa: E731
+    person(session, engine, "member@example.org", "member")
+    login(client, "member@example.org")
+    for _round in range(2):
+        saved = post_form(client, "/my/skills", "/my/skills", PROFILE)
+        assert saved.status_code == 200 and len(flashes(saved.text)) == 1
+        assert saved.headers["cache-control"] == "no-store"
+    later = client.get("/my/skills")
+    assert flashes(later.text) == [] and "no-store" not in later.headers.get("cache-control", "")
+
