@@ -9,12 +9,12 @@ from datetime import date
 
 from sqlmodel import Session, col, func, select
 
-from app.errors import BadInput, Conflict, NotFound
+from app.errors import BadInput, Conflict, Forbidden, NotFound
 from app.i18n import N_, _
 from app.limits import length_errors
 from app.marketplace.listings import COUNTRIES
 from app.marketplace.search import PUBLIC_STATES
-from app.models import Host, HostProvides, Listing, Need, NeedState, Role, Sector, User, WorkMode
+from app.models import Host, HostProvides, HostState, Listing, Need, NeedState, Role, Sector, User, WorkMode
 from app.models.base import utcnow
 from app.numbers import parse_date, parse_int
 from app.skills.need_words import PROVIDES
@@ -160,6 +160,17 @@ def may_post(session: Session, user: User) -> Host | None:
             raise NotFound(_("We could not find your institution."))
         return host
     return None
+
+
+def may_draft(host: Host | None) -> bool:
+    """A suspended institution keeps its needs in view, but writes, edits and submits none."""
+    return host is None or host.state != HostState.suspended.value
+
+
+def require_may_draft(host: Host | None) -> None:
+    if not may_draft(host):
+        raise Forbidden(_("Your institution is suspended: its needs are not public and no new need can be "
+                          "published. To know why, or to ask for it to be reinstated, write to programme staff."))
 
 
 def promoter_listings(session: Session, user: User) -> list[Listing]:

@@ -23,6 +23,7 @@ poster_only = requires_role(Role.host, Role.promoter)
 
 def _form_context(db: Session, me: User, need: Need | None = None) -> dict[str, Any]:
     host = needs.may_post(db, me)
+    needs.require_may_draft(host)
     listings = None if host else needs.promoter_listings(db, me)
     return {"need": need, "host": host, "countries": country_choices(),
             "sectors": list(Sector.__members__), "modes": [m.value for m in WorkMode],
@@ -43,7 +44,8 @@ def overview_context(db: Session, need: Need) -> dict[str, Any]:
                        .order_by(col(AuditEntry.id).desc())).all()
     host = db.get(Host, need.host_id) if need.host_id else None
     listing = db.get(Listing, need.listing_id) if need.listing_id else None
-    return dict(need=need, comments=comments, host=host, listing=listing, editable=need.state in needs.EDITABLE,
+    return dict(need=need, comments=comments, host=host, listing=listing,
+                editable=need.state in needs.EDITABLE and needs.may_draft(host),
                 provided=needs.provides_labels(need.provides))
 
 
@@ -109,6 +111,7 @@ class PosterController(Controller):
     def submit(self, request: Request[Any, Any, Any], need_id: int, db: Session, user: User | None) -> Redirect:
         me = signed_in(user)
         need = need_vetting.lock(db, needs.owned(db, need_id, me).id or 0)
+        needs.require_may_draft(db.get(Host, need.host_id) if need.host_id else None)
         try:
             need_vetting.submit(db, need, me)
         except DomainError as exc:

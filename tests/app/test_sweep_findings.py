@@ -6,7 +6,7 @@ import html
 import re
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.settings import Settings
 from tests.marketplace.helpers import person, published
@@ -163,4 +163,39 @@ def test_a_flash_message_is_shown_once_even_through_the_back_button(client, sess
         assert saved.headers["cache-control"] == "no-store"
     later = client.get("/my/skills")
     assert flashes(later.text) == [] and "no-store" not in later.headers.get("cache-control", "")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_suspended_host_reads_its_needs_but_drafts_and_edits_none(client, session: Session, engine,  # type: ignore[no-untyped-def]
+                                                                     lang: str) -> None:
+    """A suspended institution could still write, edit and submit needs at /my/needs (needs staff could never
+    publish); it is now told it is suspended, keeps a read-only view of its needs, and every write is refused."""
+    from app.models import Need
+    from tests.browser import translator
+    from tests.skills.helpers import NEED_FORM, host_account, need_draft
+    from tests.support import csrf_from
+
+    t = translator(lang)
+    told = t("Your institution is suspended: its needs are not public and no new need can be published. To know "
+             "why, or to ask for it to be reinstated, write to programme staff.")
+    user, host = host_account(session, engine, "host@example.org", "suspended",
+                              person(session, engine, "staff@example.org", "staff"))
+    need = need_draft(session, user, host)
+    login(client, "host@example.org")
+    headers = {"Accept-Language": lang}
+    mine = client.get("/my/needs", headers=headers)
+    assert told in html.unescape(mine.text) and 'href="/my/needs/new"' not in mine.text
+    shown = client.get(f"/my/needs/{need.id}", headers=headers)
+    assert shown.status_code == 200 and need.title in html.unescape(shown.text)
+    assert f"/my/needs/{need.id}/edit" not in shown.text and f"/my/needs/{need.id}/submit" not in shown.text
+    for path in ("/my/needs/new", f"/my/needs/{need.id}/edit"):
+        refused = client.get(path, headers=headers)
+        assert refused.status_code == 403 and told in html.unescape(refused.text), path
+    token = csrf_from(mine.text)
+    for path in ("/my/needs/new", f"/my/needs/{need.id}/edit", f"/my/needs/{need.id}/submit"):
+        refused = client.post(path, data=NEED_FORM | {"title": "Changed", "_csrf_token": token}, headers=headers,
+                              follow_redirects=False)
+        assert refused.status_code == 403 and told in html.unescape(refused.text), path
+    session.expire_all()
+    assert [(n.title, n.state) for n in session.exec(select(Need)).all()] == [(need.title, "draft")]
 
