@@ -1,5 +1,8 @@
 """Example host institutions and needs for `passerelle demo load`: registered, vetted and published through
-the real workflows (a hospital in Kaolack, a cooperative in Limbé, and a need of an example project)."""
+the real workflows (a hospital in Kaolack, a cooperative in Limbé, and a need of an example project).
+
+A need is written once, in its poster's words, as a listing is: the examples are in French, the language the
+site opens in, like the example projects (app.marketplace.demo)."""
 
 from __future__ import annotations
 
@@ -40,11 +43,12 @@ NEEDS: list[tuple[str, dict[str, str]]] = [
         "skills": "urgences obstétricales\nformation à distance", "languages": "fr",
         "country": "SN", "town": "Kaolack", "sector": "health", "mode": "remote", "days_wanted": "5"}),
     ("cooperative.limbe@passerelle.invalid", {
-        "title": "Accountant to set up the cooperative's books (5 days, remote)", "occupation": "2411",
-        "description": "The cooperative keeps its accounts by hand. We need an accountant to set up simple "
-                       "bookkeeping software, train our treasurer and prepare the year-end accounts for the "
-                       "general assembly.",
-        "skills": "bookkeeping\ncooperative accounting\ntraining", "languages": "en fr",
+        "title": "Comptable pour mettre en place la comptabilité de la coopérative (5 jours, à distance)",
+        "occupation": "2411",
+        "description": "La coopérative tient ses comptes à la main. Nous cherchons un ou une comptable pour installer "
+                       "un logiciel de comptabilité simple, former notre trésorière et préparer les comptes de fin "
+                       "d'année pour l'assemblée générale. Les réunions peuvent se tenir en français ou en anglais.",
+        "skills": "comptabilité\ncomptabilité coopérative\nformation", "languages": "fr en",
         "country": "CM", "town": "Limbé", "sector": "fisheries", "mode": "remote", "days_wanted": "5"}),
 ]
 LISTING_NEED = ("Chambre froide solaire pour les mareyeuses de Kayar", {

@@ -199,3 +199,16 @@ def test_a_suspended_host_reads_its_needs_but_drafts_and_edits_none(client, sess
     session.expire_all()
     assert [(n.title, n.state) for n in session.exec(select(Need)).all()] == [(need.title, "draft")]
 
+
+def test_the_demo_needs_read_in_french_as_the_demo_projects_do(client, engine) -> None:  # type: ignore[no-untyped-def]
+    """The French /skills listed 'Accountant to set up the cooperative's books (5 days, remote)' among French needs:
+    a need is written once in its poster's words, like a listing, and the example ones are now all in French."""
+    from app.demo import load_demo
+    from app.skills.demo import NEEDS
+
+    load_demo(engine=engine)
+    page = html.unescape(client.get("/skills", headers={"Accept-Language": "fr"}).text)
+    for _email, values in NEEDS:
+        assert values["title"] in page
+    for english in ("Accountant", "books", "remote)", "(5 days"):
+        assert english not in page
