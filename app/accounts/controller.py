@@ -138,10 +138,14 @@ class AccountController(Controller):
     def forgot_page(self) -> Template:
         return _form_page("password_forgot", {})
 
-    @post("/password/forgot")
+    @post("/password/forgot", opt=FORM_READS_LENGTHS)
     async def forgot(self, request: Request[Any, Any, Any], data: Form, db: Session,
                      settings: Settings) -> Redirect:
-        email = data.get("email", "")[:254]
+        try:
+            limits.check_form(data, ("email",))
+        except DomainError as exc:
+            raise _refused("password_forgot", data, exc) from exc
+        email = data.get("email", "")
         # Counted on the address typed, account or not, so that a refusal tells nothing either.
         verdict = await mail_limits.check_request(request, settings, "reset", service.normalise_email(email))
         if verdict is Verdict.refuse:
@@ -159,9 +163,10 @@ class AccountController(Controller):
     def reset_page(self, token: str = "") -> Template:
         return _form_page("password_reset", {"token": token})
 
-    @post("/password/reset", sync_to_thread=True)
+    @post("/password/reset", sync_to_thread=True, opt=FORM_READS_LENGTHS)
     def reset(self, request: Request[Any, Any, Any], data: Form, db: Session) -> Redirect:
         try:
+            limits.check_form(data, ("password",))
             service.reset_password(db, data.get("token", ""), data.get("password", ""))
             db.commit()
         except DomainError as exc:
@@ -192,11 +197,12 @@ class AccountController(Controller):
             flash(request, _("We have sent a new confirmation link to %(email)s.", email=user.email))
         return Redirect("/account")
 
-    @post("/account/password", guards=[requires_login], sync_to_thread=True)
+    @post("/account/password", guards=[requires_login], sync_to_thread=True, opt=FORM_READS_LENGTHS)
     def change_password(self, request: Request[Any, Any, Any], data: Form, user: User, db: Session) -> Redirect:
         account = db.get(User, user.id)
         assert account is not None
         try:
+            limits.check_form(data, ("current_password", "new_password"))
             epoch = service.change_password(db, account, data.get("current_password", ""),
                                             data.get("new_password", ""))
             db.commit()
