@@ -52,10 +52,11 @@ def quote_rows(quotes: pl.DataFrame, *, source: str) -> pl.DataFrame:
 
 def upsert_quotes(conn: Connection, rows: pl.DataFrame, *, source: str, run_id: int,
                   progress: Progress | None = None) -> int:
-    """Publish ``quote_rows``; returns how many this run inserted or changed."""
+    """Publish ``quote_rows``; returns how many this run inserted or changed. New quotes are copied in
+    (``copy_new``): the pipeline never runs two loads of one source at once (``scrapers.runs.start_run``)."""
     return bulk_upsert(conn, _table(Quote), rows.drop("source"), ("source", "natural_key"),
                        constants={"source": source, "run_id": run_id}, not_compared=("run_id",), progress=progress,
-                       pairs=("natural_key", ":1", ":2"), factored=SERVICE_COLUMNS)
+                       pairs=("natural_key", ":1", ":2"), factored=SERVICE_COLUMNS, copy_new=True)
 
 
 def quarantine(conn: Connection, rejected: pl.DataFrame, *, source: str, run_id: int,

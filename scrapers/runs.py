@@ -32,9 +32,11 @@ def store_snapshot(engine: Engine, source: str, result: FetchResult) -> int:
                             sha256=result.sha256, size=len(result.content), fetched_at=result.fetched_at,
                             content=result.content)
         session.add(snapshot)
+        session.flush()
+        found = snapshot.id  # read before the commit expires it: after, reading it loads the content back
         session.commit()
-        assert snapshot.id is not None
-        return snapshot.id
+        assert found is not None
+        return found
 
 
 def start_run(engine: Engine, source: str, trigger: str) -> int:
