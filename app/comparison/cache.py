@@ -15,7 +15,7 @@ import anyio.to_thread
 from sqlmodel import Session, func, select
 
 from app.cache import VersionedCache
-from app.comparison.prepared import Prepared, prepare
+from app.comparison.prepared import Prepared, prepare, prepare_many
 from app.models.current import CurrentCorridor
 from app.models.marketplace import Listing, ListingState
 from basics.corridors import Corridor
@@ -43,3 +43,13 @@ class ComparisonCache(VersionedCache):
             generation = self.generation
             found = self.put(key, await anyio.to_thread.run_sync(prepare, self.engine, corridor), generation)
         return found
+
+    async def prepared_many(self, corridors: list[Corridor]) -> list[Prepared]:
+        """``prepared`` of several corridors: those not kept are read together, in one worker thread."""
+        kept: dict[str, Prepared | None] = {c.code: self.get(("prepared", c.code)) for c in corridors}
+        missing = [c for c in corridors if kept[c.code] is None]
+        if missing:
+            generation = self.generation
+            for data in await anyio.to_thread.run_sync(prepare_many, self.engine, missing):
+                kept[data.corridor.code] = self.put(("prepared", data.corridor.code), data, generation)
+        return [found for c in corridors if (found := kept[c.code]) is not None]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from decimal import Decimal
@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 from app.models.current import CurrentCorridor, CurrentOffer
 
 SIZE = 512  # corridors kept per process
+CHUNK = 500  # corridors named in one statement
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +87,41 @@ class CurrentOffers:
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
         return offers
+
+
+    def of_many(self, session: Session, corridors: Sequence[str]) -> dict[str, tuple[Offered, ...]]:
+        """``of`` for several corridors: the versions in one statement, the offers of those not kept in
+        another (a provider's page names some 180 corridors)."""
+        bind = str(session.get_bind().engine.url)
+        found: dict[str, tuple[Offered, ...]] = {}
+        missing: dict[str, Hashable] = {}
+        for offset in range(0, len(corridors), CHUNK):
+            lines = session.exec(select(CurrentCorridor.corridor, CurrentCorridor.version, CurrentCorridor.refreshed_at)
+                                 .where(col(CurrentCorridor.corridor).in_(corridors[offset:offset + CHUNK]))).all()
+            with self._lock:
+                for corridor, version, refreshed_at in lines:
+                    key = (bind, corridor, version, refreshed_at)
+                    if (kept := self._entries.get(key)) is not None:
+                        self._entries.move_to_end(key)
+                        found[corridor] = kept
+                    else:
+                        missing[corridor] = key
+        wanted = list(missing)
+        read: dict[str, list[Offered]] = {corridor: [] for corridor in wanted}
+        for offset in range(0, len(wanted), CHUNK):
+            chunk = wanted[offset:offset + CHUNK]
+            for row in session.execute(select(*COLUMNS).where(col(CurrentOffer.corridor).in_(chunk))
+                                       .order_by(col(CurrentOffer.corridor), col(CurrentOffer.observed_at).desc(),
+                                                 col(CurrentOffer.source), col(CurrentOffer.natural_key),
+                                                 col(CurrentOffer.amount))):
+                offered = Offered(*row)
+                read[offered.corridor].append(offered)
+        with self._lock:
+            for corridor, offers in read.items():
+                found[corridor] = self._entries[missing[corridor]] = tuple(offers)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return {corridor: found.get(corridor, ()) for corridor in corridors}
 
 
 CURRENT_OFFERS = CurrentOffers()

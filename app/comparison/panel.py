@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlmodel import Session, select
+from sqlalchemy import and_
+from sqlmodel import Session, col, func, select
 
 from app.comparison.pricing import Offer
 from app.models.quotes import CorridorStat
@@ -66,6 +67,25 @@ def table_figures(offers: Sequence[Offer], amount: Decimal) -> TableFigures | No
     return TableFigures(offers=len(offers), counted=len(used), indicative=any(o.indicative for o in used),
                         average_pct=sum(costs, Decimal(0)) / len(costs), cheapest_pct=costs[0], smart_pct=smart,
                         amount=amount)
+
+
+def published_stats_of(session: Session, corridors: Sequence[str],
+                       amount_usd: int = 200) -> dict[str, list[CorridorStat]]:
+    """``published_stats`` of several corridors, each source's latest quarter chosen by the database (an aggregate
+    over the indexed statistics), not every quarter of the history read and sorted out here."""
+    found: dict[str, dict[str, CorridorStat]] = {corridor: {} for corridor in corridors}
+    for offset in range(0, len(corridors), 500):
+        chunk = list(corridors[offset:offset + 500])
+        chosen = (select(CorridorStat.corridor, CorridorStat.source, func.max(CorridorStat.period).label("period"))
+                  .where(col(CorridorStat.corridor).in_(chunk), CorridorStat.amount_usd == amount_usd,
+                         col(CorridorStat.source).in_(PUBLISHED_SOURCES),
+                         col(CorridorStat.average_total_cost_pct).is_not(None))
+                  .group_by(CorridorStat.corridor, CorridorStat.source).subquery())
+        for stat in session.exec(select(CorridorStat).join(chosen, and_(
+                col(CorridorStat.corridor) == chosen.c.corridor, col(CorridorStat.source) == chosen.c.source,
+                col(CorridorStat.period) == chosen.c.period)).where(CorridorStat.amount_usd == amount_usd)).all():
+            found[stat.corridor][stat.source] = stat
+    return {corridor: [latest[s] for s in PUBLISHED_SOURCES if s in latest] for corridor, latest in found.items()}
 
 
 def published_stats(session: Session, corridor: Corridor, amount_usd: int = 200) -> list[CorridorStat]:

@@ -317,3 +317,25 @@ def test_two_loads_of_a_new_corridor_at_once_keep_both(engine: Engine, settings:
         lines = session.exec(select(CurrentCorridor).where(CurrentCorridor.corridor == "FR-SN")).all()
     assert sources == {"staff", "wise"}
     assert len(lines) == 1
+
+
+def test_a_providers_corridors_prepared_together_are_what_each_prepared_alone_is(loaded: Engine) -> None:
+    """The provider page reads its corridors in a few statements (prepare_many): the same services, published
+    statistics (each source's latest quarter) and projects as the compare page's corridor by corridor."""
+    from app.comparison import current
+    from app.comparison.prepared import prepare, prepare_many
+    from app.comparison.provider_offers import corridors_of
+
+    with Session(loaded) as session:
+        slugs = session.exec(select(CurrentOffer.provider_slug).distinct()).all()
+    assert len(slugs) > 3
+    seen: list[Any] = []
+    for slug in slugs:
+        corridors = corridors_of(loaded, slug)
+        current.CURRENT_OFFERS._entries.clear()
+        alone = [prepare(loaded, corridor) for corridor in corridors]
+        current.CURRENT_OFFERS._entries.clear()  # read afresh, then again from what the first read kept
+        assert prepare_many(loaded, corridors) == alone
+        assert prepare_many(loaded, corridors) == alone
+        seen += alone
+    assert any(data.published for data in seen) and any(data.services for data in seen)
