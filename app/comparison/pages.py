@@ -240,7 +240,7 @@ async def compare_shell(cache: ComparisonCache, request: Request[Any, Any, Any],
         html = env.get_template("pages/compare.html").render(
             request=request, csrf_token=lambda: CSRF_MARK, csrf_input=CSRF_INPUT_MARK, searched=searched,
             form_html=Markup(form_html), results_html=Markup(marks["results"]),  # noqa: S704 - marks, escaped
-            summary=marks["summary"], lang_next="\x00next\x00")
+            summary=marks["summary"], lang_next="\x00next\x00", every=form["all"])
         found = cache.put(key, Layout(html, marks), generation)
     return found
 
@@ -295,13 +295,15 @@ class ComparisonPages(Controller):
                            source: Annotated[str | None, Parameter(query="from")] = None,
                            to: str | None = None, amount: str | None = None, currency: str | None = None,
                            payout: str | None = None, payin: str | None = None, sort: str = DEFAULT_SORT,
-                           mode: str | None = None, receive: str | None = None) -> Template | Response[Any]:
+                           mode: str | None = None, receive: str | None = None,
+                           every: Annotated[str | None, Parameter(query="all")] = None) -> Template | Response[Any]:
         # "?receive=100000" and the form's "?mode=receive&amount=100000" ask the same question
         asks_receive = bool(receive) or mode == Mode.receive
         form = {"from": (source or DEFAULTS["from"]).upper(), "to": (to or DEFAULTS["to"]).upper(),
                 "amount": receive or amount or DEFAULTS["amount"], "currency": (currency or "").upper(),
                 "payout": payout or "", "payin": payin or "", "sort": ALIASES.get(sort, sort),
-                "mode": Mode.receive.value if asks_receive else Mode.send.value}
+                "mode": Mode.receive.value if asks_receive else Mode.send.value,
+                "all": "1" if every == "1" else ""}  # a long table shows its first offers unless all are asked
         cache: ComparisonCache = request.app.state.comparison_cache
         await cache.check()
         env: Environment = request.app.template_engine.engine  # type: ignore[union-attr]
@@ -341,7 +343,7 @@ class ComparisonPages(Controller):
         form_html = await cached_form(cache, form, error_field, env, searched)
         # Both fragments come from autoescaping templates.
         context = {"form_html": Markup(form_html), "results_html": Markup(html), "summary": summary,  # noqa: S704
-                   "searched": searched}
+                   "searched": searched, "every": form["all"]}
         return Template("pages/compare.html", status_code=status, context={
             **context, "results_html": Markup(with_csrf(request, html))})  # noqa: S704
 

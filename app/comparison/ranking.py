@@ -18,6 +18,10 @@ from basics.vocabulary import Payin, Speed
 SORTS = ("value", "received", "speed")
 DEFAULT_SORT = "value"
 ALIASES = {"cost": "value"}  # the sort's name in earlier links
+# A long comparison shows its first offers and a link to all of them (a phone's page stays short): folded only
+# when that hides a few, a link to one or two more rows is not worth its line.
+SHOWN_FIRST = 10
+FOLD_ABOVE = SHOWN_FIRST + 2
 CARDS = frozenset({Payin.debit_card.value, Payin.credit_card.value})
 _BIG = Decimal("1e30")
 _ZERO = Decimal(0)
@@ -68,6 +72,17 @@ def best(offers: Iterable[Offer]) -> Offer | None:
     """The best value among offers priced from a nearby observation; an indicative price is never the best."""
     firm = [o for o in offers if group(o) == 0]
     return min(firm, key=sort_key(DEFAULT_SORT)) if firm else None
+
+
+def first_offers(offers: list[Offer], top: Offer | None) -> list[Offer]:
+    """The rows a folded table shows: its first ``SHOWN_FIRST`` offers in the order asked, and the best value
+    after them when that order put it further down (the best line names it); every offer when few."""
+    if len(offers) <= FOLD_ABOVE:
+        return offers
+    shown = offers[:SHOWN_FIRST]
+    if top is not None and all(o is not top for o in shown):
+        shown.append(top)
+    return shown
 
 
 def fold_cards(offers: Iterable[Offer]) -> list[Offer]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, NamedTuple
+from urllib.parse import urlencode
 
 from markupsafe import escape
 
@@ -22,7 +23,8 @@ from app.comparison.invest import Suggestion
 from app.comparison.labels import source_label
 from app.comparison.offers import Comparison, Mode
 from app.comparison.panel import TableFigures
-from app.comparison.rows import offer_rows
+from app.comparison.ranking import first_offers
+from app.comparison.rows import BELOW_ZERO_MARK, offer_rows
 from app.errors import DomainError
 from app.i18n import _, current_locale, fmt_money, fmt_pct, ngettext
 from app.reference import corridor_name, country_name
@@ -43,10 +45,13 @@ class _Words(NamedTuple):
     each_service: str
     stale: str
     this_corridor: str
+    above_head: str  # the panel's figures are those of the table, shown whole
     figures_head: str
+    folded_head: str  # … or of every offer, when the table shows its first ones
     average: str
     cheapest: str
-    below_zero: str
+    below_zero: str  # the mark beside a total cost below zero, which the footnote explains
+    below_zero_note: str
     smart: str
     indicative: str
     invest_head: str
@@ -62,15 +67,33 @@ def _words(locale: str) -> _Words:  # noqa: ARG001 - the key: ``_`` reads the la
         _("This corridor:"), _("The offers above, for your amount"), _("Services in this table"),
         _("Average total cost"), _("Cheapest"), _("rate better than mid-market"),
         _("SmaRT-style (3 cheapest within 5 days)"), _("Only indicative prices are available for this amount."),
-        _("Put the savings to work"))]
-    best, no_match, each, stale, corridor, above, services, average, cheapest, below, smart, indicative, invest = texts
+        _("Put the savings to work"), _("Services"), _("A total cost below zero: the rate was better than mid-market"))]
+    (best, no_match, each, stale, corridor, above, services, average, cheapest, below, smart, indicative, invest,
+     every, note) = texts
     return _Words(
         best, f"<p>{no_match}</p>", f"  {each}\n", f'<strong class="stale">{stale}</strong>', corridor,
-        f'  <h3>{above}</h3>\n  <dl class="figures">\n    <div><dt>{services}</dt><dd>',
+        f"  <h3>{above}</h3>\n", f'  <dl class="figures">\n    <div><dt>{services}</dt><dd>',
+        f'  <dl class="figures">\n    <div><dt>{every}</dt><dd>',
         f"</dd></div>\n    <div><dt>{average}</dt><dd>", f"</dd></div>\n    <div><dt>{cheapest}</dt><dd>",
-        f' <small><a href="/methodology#below-zero">{below}</a></small>',
+        BELOW_ZERO_MARK.format(label=below),
+        f'<p class="footnote" id="below-zero-note"><small><span aria-hidden="true">*</span> '
+        f'<a href="/methodology#below-zero">{note}</a></small></p>\n',
         f"</dd></div>\n    <div><dt>{smart}</dt><dd>", f" {indicative}",
         f'<section class="invest" aria-labelledby="invest-title">\n  <h2 id="invest-title">{invest}</h2>\n  <ul>')
+
+
+def all_offers_url(form: Mapping[str, str]) -> str:
+    """The address of this very question with every offer shown (the form's fields as its GET sends them)."""
+    query = {name: form[name] for name in ("from", "to", "amount", "currency", "payout", "payin", "sort")
+             if form.get(name)}
+    if form.get("mode") == Mode.receive:
+        query["mode"] = Mode.receive.value
+    return "/?" + urlencode({**query, "all": "1"})
+
+
+def below_zero(offers: Sequence[Any]) -> bool:
+    """Some offer's total cost is below zero (its row carries the mark the footnote explains)."""
+    return any(o.total_cost_pct is not None and o.total_cost_pct < 0 for o in offers)
 
 
 def error_html(error: DomainError, error_field: str | None) -> str:
@@ -82,7 +105,8 @@ def error_html(error: DomainError, error_field: str | None) -> str:
 def results_html(c: Comparison, figures: TableFigures | None, published: Sequence[Any],
                  projects: Sequence[Suggestion], form: Mapping[str, str], csrf_input: str, part: Part) -> str:
     """The fragment of an answered question (``published``: the panel's statistics, ``projects``: what the yearly
-    saving funds, ``csrf_input``: the alert form's token input, a mark in cached fragments)."""
+    saving funds, ``csrf_input``: the alert form's token input, a mark in cached fragments). A long table shows
+    its first offers and a link to all of them, unless ``form["all"]`` asks for every one."""
     words = _words(current_locale.get())
     corridor = c.corridor
     cur_in, cur_out = corridor.send_currency, corridor.receive_currency
@@ -100,11 +124,19 @@ def results_html(c: Comparison, figures: TableFigures | None, published: Sequenc
                       gets=fmt_money(top.family_gets, cur_out))
         out.append(f'<p class="best-line">{words.best_value} <strong>{_e(top.provider.name)}</strong> — '
                    f"{_e(paid_gets)}</p>\n")
+    shown = offers if form.get("all") == "1" else first_offers(offers, top)
+    marked = below_zero(shown) or (figures is not None and figures.cheapest_pct < 0)
     if not offers:
         out.append(words.no_match)
     else:
-        out += [part("offers_head", c.sort), "\n  <tbody>\n  ", offer_rows(offers, top, cur_in, cur_out, part),
-                '\n  </tbody>\n</table>\n<p class="basis"><small>']
+        out += [part("offers_head", c.sort), "\n  <tbody>\n  ", offer_rows(shown, top, cur_in, cur_out, part),
+                "\n  </tbody>\n</table>\n"]
+        if len(shown) < len(offers):
+            url = _e(all_offers_url(form))
+            every = ngettext("Show all %(num)d offers", "Show all %(num)d offers", len(offers))
+            out.append(f'<p class="more-offers"><a href="{url}" hx-get="{url}" hx-target="#results" '
+                       f'hx-push-url="true" hx-indicator="#results">{_e(every)}</a></p>\n')
+        out += [words.below_zero_note if marked else "", '<p class="basis"><small>']
         for source, period, amounts in c.bases:
             based = _("Prices from %(source)s, %(period)s, observed for %(amounts)s;", source=source_label(source),
                       period=period, amounts=" / ".join([fmt_money(a, cur_in) for a in amounts]))
@@ -116,7 +148,13 @@ def results_html(c: Comparison, figures: TableFigures | None, published: Sequenc
         cheapest, smart = figures.cheapest_pct, figures.smart_pct
         counted = ngettext("Computed over %(num)d transparent offer with a known cost.",
                            "Computed over %(num)d transparent offers with a known cost.", figures.counted)
-        out += [words.figures_head, str(figures.offers), words.average, _e(fmt_pct(figures.average_pct)),
+        if len(shown) < len(offers):
+            head = ngettext("All %(num)d offers, for your amount", "All %(num)d offers, for your amount",
+                            figures.offers)
+            out += [f"  <h3>{_e(head)}</h3>\n", words.folded_head]
+        else:
+            out += [words.above_head, words.figures_head]
+        out += [str(figures.offers), words.average, _e(fmt_pct(figures.average_pct)),
                 words.cheapest, _e(fmt_pct(cheapest)),
                 words.below_zero if cheapest is not None and cheapest < 0 else "", words.smart,
                 _e(fmt_pct(smart)) if smart is not None else "—",

@@ -24,6 +24,8 @@ from app.comparison.pricing import Offer
 from app.i18n import _, current_locale, money_formatter, pct_formatter
 
 Part = Callable[..., Markup]
+# Beside a total cost below zero: a mark the one footnote under the table explains (app.comparison.results)
+BELOW_ZERO_MARK = '<a class="mark" href="#below-zero-note" aria-label="{label}">*</a>'
 
 
 def offer_rows(offers: list[Offer], top: Offer | None, send_currency: str, receive_currency: str,
@@ -35,7 +37,7 @@ def offer_rows(offers: list[Offer], top: Offer | None, send_currency: str, recei
     money_out, pct = money_formatter(receive_currency), pct_formatter()
     if not _plain(send_currency, receive_currency, locale):  # amounts go into markup as they are written
         money_in, money_out = _escaped(money_in), _escaped(money_out)
-    plus_fee, after_cash_out = words.plus_fee, words.after_cash_out
+    plus_fee, after_cash_out, below_zero = words.plus_fee, words.after_cash_out, words.below_zero
     out: list[str] = []
     shown_indicative = shown_unknown = False
     for o in offers:
@@ -67,8 +69,7 @@ def offer_rows(offers: list[Offer], top: Offer | None, send_currency: str, recei
             f'{row.head}{words.best_badge if is_top else ""}{words.indicative_badge if indicative else ""}'
             f'{row.received}{f"<strong>{money_out(gets)}</strong>" if gets is not None else "—"}'
             f'{words.paid}{paying}'
-            f'{words.cost}{pct(cost) if cost is not None else "—"}'
-            f'{words.below_zero if cost is not None and cost < 0 else ""}'
+            f'{words.cost}{"—" if cost is None else pct(cost) if cost >= 0 else below_zero % pct(cost)}'
             f'{row.details}{row.fee}{f" ({pct(fee_pct)})" if fee_pct is not None else ""}'
             f'{row.rate}{in_money}{wallet}{row.observed}'
             f'{row.based if o.based_on_amount != o.amount else ""}{row.tail}')
@@ -94,7 +95,7 @@ class _Words(NamedTuple):
     plus_fee: str  # escaped, filled with formatted numbers (which need no escaping)
     priced_from: str
     after_cash_out: str
-    below_zero: str
+    below_zero: str  # a total cost below zero (``%`` the number) and its mark, one item of the phone's grid
 
 
 @lru_cache(maxsize=16)
@@ -114,7 +115,8 @@ def _words(locale: str) -> _Words:  # noqa: ARG001 - the key: ``_`` reads the la
                   str(escape(_("Credited to the wallet"))), str(escape(_("Details"))),
                   str(escape(_("%(amount)s + %(fee)s fee"))), str(escape(_("priced from the quote for %(amount)s"))),
                   str(escape(_("after %(wallet)s cash-out fee of %(fee)s: %(net)s"))),
-                  f'<small><a href="/methodology#below-zero">{below_zero_text}</a></small>')
+                  '<span class="below-zero">%s' + BELOW_ZERO_MARK.format(label=below_zero_text.replace("%", "%%"))
+                  + "</span>")
 
 
 class _Row(NamedTuple):

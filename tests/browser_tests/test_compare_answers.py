@@ -1,8 +1,9 @@
 """The comparison's answers as a sender sees them, in Chromium, French and English, on a 1280×800 desktop
 and a 360×740 phone: FR→SN at 200 € and at 1 234,56 € with each payout, "my family receives 100 000 FCFA",
-FR→MA with amounts received, GB→ES without an indicative offer ranked first, destinations by origin (with
-and without JavaScript). After every search the best offer's card lies wholly on the first screen and
-nothing scrolls sideways; a screenshot of that first screen is written to var/screenshots/."""
+FR→MA with amounts received, FR→MA folded to its first ten offers then shown whole, GB→ES without an indicative
+offer ranked first, destinations by origin (with and without JavaScript). After every search the best offer's
+card lies wholly on the first screen and nothing scrolls sideways; a screenshot of that first screen is written
+to var/screenshots/."""
 
 from __future__ import annotations
 
@@ -222,3 +223,38 @@ def test_destinations_follow_the_origin(open_page, locale, javascript):  # type:
             page.get_by_role("button", name=w["compare"], exact=True).click()
     expect(page.locator("tr.offer")).not_to_have_count(0)
     expect(page.get_by_label(w["receive"].replace("XOF", "EUR"))).to_be_attached()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-js"])
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_long_comparison_shows_its_first_offers_then_all(open_page, locale, viewport, javascript):  # type: ignore[no-untyped-def]
+    """FR→MA at 200 € has 28 offers: the page shows the first ten, the best value first, and a link to all; with htmx
+    the link swaps the results where the reader is and the keyboard goes on from the eleventh offer."""
+    from app.comparison.ranking import SHOWN_FIRST
+
+    page = open_page(locale, viewport, javascript=javascript)
+    page.goto("/?from=FR&to=MA&amount=200")
+    expect(page.locator("tr.offer")).to_have_count(SHOWN_FIRST)
+    _first_screen(page, "fr-ma-200-folded", locale, viewport)
+    link = page.locator("p.more-offers a")
+    total = int(re.sub(r"\D", "", link.inner_text()))
+    words = f"Voir les {total} offres" if locale == "fr-FR" else f"Show all {total} offers"
+    assert total > SHOWN_FIRST and link.inner_text() == words
+    link.scroll_into_view_if_needed()
+    where = page.evaluate("window.scrollY")
+    if javascript:
+        with page.expect_response(lambda r: "all=1" in r.url and r.request.headers.get("hx-request") == "true"):
+            link.click()
+        expect(page.locator("tr.offer")).to_have_count(total)
+        assert page.evaluate("window.scrollY") == where  # the reader stays where the link was, the next rows there
+        focused = page.evaluate("[...document.querySelectorAll('tr.offer')]"
+                                ".indexOf(document.activeElement.closest('tr'))")
+        assert focused == SHOWN_FIRST
+    else:
+        with page.expect_navigation():
+            link.click()
+        expect(page.locator("tr.offer")).to_have_count(total)
+        expect(page.locator('meta[name="robots"]')).to_have_attribute("content", "noindex, follow")
+    assert "all=1" in page.url and page.locator("p.more-offers").count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways"

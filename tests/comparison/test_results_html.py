@@ -19,6 +19,8 @@ from app.comparison.indicators import list_corridors
 from app.comparison.invest import Fundable, suggestions
 from app.comparison.pages import FIELD_OF, Published, asked, render_results
 from app.comparison.prepared import Prepared, prepare
+from app.comparison.ranking import first_offers
+from app.comparison.results import all_offers_url, below_zero
 from app.comparison.rows import offer_rows
 from app.errors import DomainError
 from app.i18n import current_locale
@@ -67,7 +69,8 @@ def _odd(data: Prepared) -> Prepared:
 @pytest.mark.parametrize("locale", ["fr", "en"])
 def test_the_fragment_is_the_templates_html(loaded: Engine, settings: Settings, locale: str) -> None:  # noqa: F811
     env = make_environment()
-    env.globals["offer_rows"] = offer_rows
+    env.globals.update(offer_rows=offer_rows, first_offers=first_offers, below_zero=below_zero,
+                       all_offers_url=all_offers_url)
     with Session(loaded) as session:
         corridors = [s.corridor for s in list_corridors(session)]
     prepared = {c.code: prepare(loaded, c) for c in corridors}
@@ -83,9 +86,12 @@ def test_the_fragment_is_the_templates_html(loaded: Engine, settings: Settings, 
                     ("1 234,56", "send", "bank_account", "value", ""), ("131000", "receive", "", "value", ""),
                     ("abc", "send", "", "value", ""), ("200", "send", "weird", "value", ""),
                     ("200", "send", "", "nope", ""), ("200", "send", "", "value", "GBP"),
-                    ("<b>&", "send", "", "value", ""), ("10000000", "receive", "", "value", "")]:
-                form = {"from": source, "to": destination, "amount": amount, "currency": currency, "payout": payout,
-                        "payin": "", "sort": sort, "mode": mode}
+                    ("<b>&", "send", "", "value", ""), ("10000000", "receive", "", "value", ""),
+                    ("200", "send", "", "speed", "all"), ("131000", "receive", "", "received", "all"),
+                    ("1 234,56", "send", "", "value", "all")]:
+                every = "1" if currency == "all" else ""  # every offer asked for, not a currency
+                form = {"from": source, "to": destination, "amount": amount, "currency": "" if every else currency,
+                        "payout": payout, "payin": "", "sort": sort, "mode": mode, "all": every}
 
                 def find(wanted: Any) -> Prepared:
                     return prepared[wanted.code]
@@ -94,10 +100,11 @@ def test_the_fragment_is_the_templates_html(loaded: Engine, settings: Settings, 
                 got, status, field, summary = render_results(settings, form, env, find)
                 assert got == want, (code, form)
                 cases.add((status, field, "best-line" in got, "stale" in got, "invest" in got, "indicative" in got,
-                           "&lt;b&gt;Ndèye &amp; &#34;Aïssatou&#34; l&#39;aînée&lt;/b&gt;" in got))
+                           "&lt;b&gt;Ndèye &amp; &#34;Aïssatou&#34; l&#39;aînée&lt;/b&gt;" in got,
+                           "more-offers" in got, "below-zero-note" in got))
     finally:
         current_locale.reset(token)
     statuses = {c[0] for c in cases}
     assert {200, 400, 404} <= statuses, cases
-    for flag in range(2, 7):  # each part of the fragment was shown, and was not
+    for flag in range(2, 9):  # each part of the fragment was shown, and was not
         assert {c[flag] for c in cases if c[0] == 200} == {True, False}, (flag, cases)

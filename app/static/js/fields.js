@@ -36,3 +36,25 @@ document.addEventListener("htmx:afterSwap", function (event) {
     window.scrollTo(0, 0);
   }
 });
+
+// After "show all offers", the keyboard goes on from the first offer that was not shown before (the link pressed
+// is gone with the old results): its row is found by comparing the rows before and after the swap.
+var rowsBefore = null;
+document.addEventListener("click", function (event) {
+  var more = event.target.closest && event.target.closest("p.more-offers a");
+  rowsBefore = more ? Array.prototype.map.call(document.querySelectorAll("#results tr.offer"), function (row) {
+    return row.innerHTML;
+  }) : null;
+}, true);
+document.addEventListener("htmx:afterSwap", function (event) {
+  if (!rowsBefore || event.detail.target.id !== "results") return;
+  var rows = event.detail.target.querySelectorAll("tr.offer");
+  for (var i = 0; i < rows.length; i++) {
+    if (rows[i].innerHTML !== rowsBefore[i]) {
+      var first = rows[i].querySelector("th a") || rows[i].querySelector("summary");
+      if (first) first.focus({preventScroll: true});
+      break;
+    }
+  }
+  rowsBefore = null;
+});
