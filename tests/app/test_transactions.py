@@ -66,3 +66,23 @@ def test_reads_then_writes_of_two_connections_both_commit(engine):
         thread.join(timeout=60)
     assert errors == []
     assert _keys(engine) == ["counter", "writer-0", "writer-1"]
+
+
+def test_a_read_written_with_a_common_table_expression_takes_no_write_lock(engine):
+    """SQLite: a WITH ... SELECT (the staff match page's tier counts) is a read: it once opened BEGIN IMMEDIATE, and
+    concurrent match pages queued on the write lock (2 s stalls under load). A WITH that writes still takes it."""
+    from sqlalchemy import text
+
+    with engine.connect() as reader, engine.connect() as writer:
+        counted = reader.execute(text("WITH c AS (SELECT count(*) AS n FROM key_value) SELECT n FROM c")).scalar()
+        assert counted == 0
+        # the reader holds no lock: another connection writes and commits at once
+        writer.execute(text("INSERT INTO key_value (key, value) VALUES ('written', :v)"), {"v": b"1"})
+        writer.commit()
+        if engine.dialect.name == "sqlite":
+            assert not reader.connection.dbapi_connection.in_transaction  # type: ignore[union-attr]
+            reader.execute(text("WITH v AS (SELECT 'by-cte' AS k) INSERT INTO key_value (key, value)"
+                                " SELECT k, :v FROM v"), {"v": b"2"})
+            assert reader.connection.dbapi_connection.in_transaction  # type: ignore[union-attr]
+        reader.commit()
+    assert _keys(engine) == ["by-cte", "written"] if engine.dialect.name == "sqlite" else ["written"]
