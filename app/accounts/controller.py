@@ -226,9 +226,10 @@ class AccountController(Controller):
         flash(request, _("You are signed out on every device."), "success")
         return Redirect("/login")
 
-    @post("/account/export", guards=[requires_login], sync_to_thread=True)
+    @post("/account/export", guards=[requires_login], sync_to_thread=True, opt=FORM_READS_LENGTHS)
     def export(self, request: Request[Any, Any, Any], data: Form, user: User, db: Session) -> Response[bytes]:
         try:
+            limits.check_form(data, ("export_password",))
             data_rights.check_password(user, data.get("export_password", ""))
         except DomainError as exc:
             exc.field = "export_password"
@@ -238,12 +239,13 @@ class AccountController(Controller):
             "Content-Disposition": 'attachment; filename="passerelle-my-data.json"',
             "Cache-Control": "no-store"})
 
-    @post("/account/delete", guards=[requires_login], sync_to_thread=True)
+    @post("/account/delete", guards=[requires_login], sync_to_thread=True, opt=FORM_READS_LENGTHS)
     def delete(self, request: Request[Any, Any, Any], data: Form, user: User, db: Session) -> Redirect:
         account = db.get(User, user.id)
         assert account is not None
         try:
-            if data.get("confirm") != "yes":
+            limits.check_form(data, ("delete_password",), ("confirm",))
+            if data.get("confirm", "").strip() != "yes":  # a checkbox's value, as stray spaces leave it
                 raise BadInput(_("Tick the box to confirm that you want to delete your account."),
                                field="confirm")
             data_rights.erase(db, account, data.get("delete_password", ""))

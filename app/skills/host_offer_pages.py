@@ -13,6 +13,7 @@ from app.accounts.guards import requires_login
 from app.errors import DomainError, FormError, NotFound
 from app.flash import flash
 from app.i18n import _
+from app.limits import FORM_READS_LENGTHS, check_form
 from app.marketplace.web import Form, page, signed_in
 from app.models import User
 from app.models.skills import Mission, MissionState, Need, SkillProfile
@@ -23,6 +24,8 @@ from app.skills.mission_view import describe_need, profile_facts
 
 # The profile stays visible while the offer stands or the mission it became; not after a withdrawal.
 PROFILE_SHOWN = frozenset({MissionState.offered.value, *missions.AGREED})
+# The fields each of the host's forms shows (a longer text of another is answered for the whole form).
+HOST_SHOWN = {"decline": ("reason",), "schedule": ("starts_on", "ends_on"), "complete": ("days",)}
 
 
 def own_need(db: Session, need_id: int, user: User | None) -> Need:
@@ -64,13 +67,14 @@ class HostOfferController(Controller):
     def show(self, need_id: int, mission_id: int, db: Session, user: User | None) -> Template:
         return page("host_offer", **host_context(db, *offer_to_me(db, need_id, mission_id, user)))
 
-    @post("/{need_id:int}/offers/{mission_id:int}/{action:str}", sync_to_thread=True)
+    @post("/{need_id:int}/offers/{mission_id:int}/{action:str}", sync_to_thread=True, opt=FORM_READS_LENGTHS)
     def act(self, request: Request[Any, Any, Any], need_id: int, mission_id: int, action: str, data: Form,
             db: Session, user: User | None, settings: Settings) -> Redirect:
         me = signed_in(user)
         need, mission = offer_to_me(db, need_id, mission_id, user)
         db.info["site_url"] = settings.site_url
         try:
+            check_form(data, HOST_SHOWN.get(action, ()))
             done = self._do(db, mission, me, action, data)
         except DomainError as exc:
             db.rollback()

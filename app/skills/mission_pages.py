@@ -21,6 +21,9 @@ from app.settings import Settings
 from app.skills import contacts, missions
 from app.skills.mission_view import describe_need
 
+# The texts each of the member's mission forms shows (a longer text of another is answered for the whole form).
+MEMBER_SHOWN = {"accept": ("message",), "withdraw": ("reason",)}
+
 
 def offer_box(request: Request[Any, Any, Any], need: Need) -> dict[str, Any]:
     """What the need page's offer partial shows this visitor (a Jinja global: the page's handler belongs to
@@ -102,13 +105,14 @@ class MemberMissionController(Controller):
     def show(self, mission_id: int, db: Session, user: User | None) -> Template:
         return page("my_mission", **member_context(db, _mine(db, mission_id, user)))
 
-    @post("/{mission_id:int}/{action:str}", sync_to_thread=True)
+    @post("/{mission_id:int}/{action:str}", sync_to_thread=True, opt=FORM_READS_LENGTHS)
     def act(self, request: Request[Any, Any, Any], mission_id: int, action: str, data: Form, db: Session,
             user: User | None, settings: Settings) -> Redirect:
         me = signed_in(user)
         mission = _mine(db, mission_id, user)
         db.info["site_url"] = settings.site_url
         try:
+            check_form(data, MEMBER_SHOWN.get(action, ()))
             if action == "accept":
                 missions.accept_invitation(db, mission, me, data.get("message", ""))
                 done = _("Thank you: your offer is with the host.")

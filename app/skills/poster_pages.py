@@ -12,7 +12,7 @@ from app.accounts.guards import requires_role
 from app.errors import DomainError, FormError
 from app.flash import flash
 from app.i18n import _, current_locale
-from app.limits import FORM_READS_LENGTHS
+from app.limits import FORM_READS_LENGTHS, check_form
 from app.marketplace.listings import country_choices
 from app.marketplace.web import Form, page, signed_in
 from app.models import AuditEntry, Host, Listing, Need, NeedState, Role, Sector, User, WorkMode
@@ -120,13 +120,15 @@ class PosterController(Controller):
         flash(request, _("Your need is submitted. Programme staff will review it."), "success")
         return Redirect(f"/my/needs/{need.id}")
 
-    @post("/{need_id:int}/close", sync_to_thread=True)
+    @post("/{need_id:int}/close", sync_to_thread=True, opt=FORM_READS_LENGTHS)
     def close(self, request: Request[Any, Any, Any], need_id: int, data: Form, db: Session,
               user: User | None) -> Redirect:
         me = signed_in(user)
         need = need_vetting.lock(db, needs.owned(db, need_id, me).id or 0)
-        outcome = {"filled": NeedState.filled, "closed": NeedState.closed}.get(data.get("outcome", ""))
+        data = {**data, "outcome": data.get("outcome", "").strip()}  # a radio's value, as stray spaces leave it
+        outcome = {"filled": NeedState.filled, "closed": NeedState.closed}.get(data["outcome"])
         try:
+            check_form(data, (), ("outcome",))
             if outcome is None:
                 raise DomainError(_("Please choose whether the need is filled or closed."), field="outcome")
             need_vetting.finish(db, need, me, outcome)

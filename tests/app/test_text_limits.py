@@ -149,6 +149,31 @@ def _updater(session: Session, engine, settings) -> str:  # type: ignore[no-unty
     return "promoter@example.org"
 
 
+def _mission(state: str, as_host: bool):  # type: ignore[no-untyped-def]
+    """A mission of a hospital's need in `state` (invited, offered, accepted); who signs in, and the ids."""
+    def build(session: Session, engine, settings) -> tuple[str, dict[str, int]]:  # type: ignore[no-untyped-def]
+        from app.skills import missions
+        from tests.skills.mission_helpers import host_with_need, profile
+        from tests.skills.mission_helpers import person as someone
+
+        host_user = someone(session, engine, "host@example.org", "host")
+        _host, need = host_with_need(session, host_user)
+        member = someone(session, engine, "member@example.org", "member")
+        staff = someone(session, engine, "staff@example.org", "staff")
+        found = profile(session, member)
+        if state == "invited":
+            mission = missions.invite(session, need, found, staff)
+        else:
+            mission = missions.offer(session, need, member, found)
+            missions.broker(session, mission, staff)
+            if state == "accepted":
+                missions.host_accept(session, mission, host_user)
+        session.commit()
+        assert mission.id is not None and need.id is not None
+        return (host_user if as_host else member).email, {"mission": mission.id, "need": need.id}
+    return build
+
+
 PROFILE = {"occupation": "2212", "job_title": "Anaesthetist", "lang_fr": "on", "origin_country": "SN",
            "residence_country": "FR", "mode": "remote", "days_per_year": "10", "action": "save",
            "qualifications": "Diplôme d'anesthésie, Dakar 2009"}
@@ -183,7 +208,37 @@ FORMS = {  # page, action, who, the form, the field made too long (and its label
               None, 'name="token" value="abc"'),
     "password": ("/account", "/account/password", _member, {"current_password": "correct horse battery"},
                  "new_password", "New password", None, None),
+    # download and delete my data: a password only, never echoed
+    "export": ("/account", "/account/export", _member, {}, "export_password", "Your password, to confirm", None,
+               None),
+    "delete": ("/account", "/account/delete", _member,
+               {"confirm": "yes", "delete_password": "correct horse battery"}, "delete_password",
+               "Your password, to confirm", "confirm", None),
+    # the member's and the host's mission forms
+    "mission_accept": ("/my/missions/{mission}", "/my/missions/{mission}/accept", _mission("invited", False), {},
+                       "message", "A word to the host (optional)", None, None),
+    "mission_withdraw": ("/my/missions/{mission}", "/my/missions/{mission}/withdraw", _mission("offered", False),
+                         {}, "reason", "Why (optional, the host and staff read it)", None, None),
+    "offer_decline": ("/my/needs/{need}/offers/{mission}", "/my/needs/{need}/offers/{mission}/decline",
+                      _mission("offered", True), {}, "reason",
+                      "Why (optional; programme staff read it, and the member if you write it)", None, None),
+    "offer_schedule": ("/my/needs/{need}/offers/{mission}", "/my/needs/{need}/offers/{mission}/schedule",
+                       _mission("accepted", True), {"ends_on": "2027-03-01"}, "starts_on", "First day", None,
+                       'value="2027-03-01"'),
+    "offer_complete": ("/my/needs/{need}/offers/{mission}", "/my/needs/{need}/offers/{mission}/complete",
+                       _mission("accepted", True), {}, "days", "Days delivered", None, None),
 }
+
+
+def _signed_in(client, session: Session, engine, settings, who, page: str, action: str) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """Sign in the one `who` makes; the page and action with their ids filled in."""
+    made = who(session, engine, settings)
+    email, ids = made if isinstance(made, tuple) else (made, {})
+    login(client, email)
+    if "{id}" in action or "{slug}" in action:
+        listing = session.exec(select(Listing)).one()
+        ids = {**ids, "id": listing.id, "slug": listing.slug}
+    return page.format(**ids), action.format(**ids)
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -198,10 +253,7 @@ def test_an_over_long_text_is_answered_beside_its_field_and_the_form_kept(  # ty
     page, action, who, form, field, label, choice, echoed = FORMS[name]
     form = dict(form or NEED_FORM)
     if who is not None:
-        login(client, who(session, engine, settings))
-    if "{" in action:
-        listing = session.exec(select(Listing)).one()
-        page, action = (x.format(id=listing.id, slug=listing.slug) for x in (page, action))
+        page, action = _signed_in(client, session, engine, settings, who, page, action)
     if choice:
         form[choice] = f"  {form[choice]} \t"  # stray whitespace around a choice: stripped and accepted
     t = translator(lang)
@@ -220,6 +272,7 @@ def test_an_over_long_text_is_answered_beside_its_field_and_the_form_kept(  # ty
     if echoed:  # what else was typed is kept
         assert html.unescape(echoed) in text, re.findall(r"<input[^>]*>", text)
     assert "correct horse battery" not in text  # but never a password
+    assert "7" * (text_limit(field) + 1) not in text or "password" not in field  # not even the refused one
     if choice:  # the padded choice was not refused
         assert not re.search(rf'id="[a-z]-{choice}-error"', refused.text)
 
@@ -232,13 +285,10 @@ def test_a_padded_choice_is_accepted(client, session: Session, engine, settings:
     page, action, who, form, _field, _label, choice, _echoed = FORMS[name]
     form = dict(form or NEED_FORM)
     if who is not None:
-        login(client, who(session, engine, settings))
+        page, action = _signed_in(client, session, engine, settings, who, page, action)
     if name == "alert":
         from app.demo import load_demo
         load_demo(engine=engine)
-    if "{" in action:
-        listing = session.exec(select(Listing)).one()
-        page, action = (x.format(id=listing.id, slug=listing.slug) for x in (page, action))
     assert choice
     form[choice] = f" {form[choice]}  "
     accepted = post_form(client, page, action, form, follow_redirects=False)
@@ -255,3 +305,24 @@ def test_the_json_api_keeps_its_error_body_for_a_field_too_long(client) -> None:
     assert response.status_code == 400
     body = response.json()
     assert body["field"] == "display_name" and "display_name" in body["error"] and body["status"] == 400
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_closing_a_need_takes_a_padded_outcome_and_answers_a_long_one_beside_it(  # type: ignore[no-untyped-def]
+        client, session: Session, engine, settings: Settings, lang: str) -> None:
+    from app.models.skills import Need
+    from tests.browser import translator
+
+    email, ids = _mission("offered", True)(session, engine, settings)
+    login(client, email)
+    page = f"/my/needs/{ids['need']}"
+    t = translator(lang)
+    refused = post_form(client, page, f"{page}/close", {"outcome": "filled" + " " * 20 + "x"},
+                        headers={"Accept-Language": lang}, follow_redirects=False)
+    assert refused.status_code == 400 and t("Request not understood") not in refused.text
+    assert t("Please choose whether the need is filled or closed.") in refused.text  # beside the choice
+    assert t("Stop taking offers") in refused.text  # the need's own page, its form there
+    accepted = post_form(client, page, f"{page}/close", {"outcome": " filled \t"}, follow_redirects=False)
+    assert accepted.status_code in (302, 303)
+    session.expire_all()
+    assert session.get(Need, ids["need"]).state == "filled"  # type: ignore[union-attr]
