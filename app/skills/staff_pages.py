@@ -16,6 +16,7 @@ from app.accounts.guards import staff_only
 from app.errors import DomainError, FormError, NotFound
 from app.flash import flash
 from app.i18n import _
+from app.limits import FORM_READS_LENGTHS, check_form
 from app.marketplace.web import Form, page, signed_in
 from app.models import AuditEntry, ChecklistStatus, Host, HostState, Listing, Need, NeedState, User
 from app.skills import hosts, need_checklist, need_vetting, needs
@@ -44,6 +45,9 @@ def need_context(db: Session, need: Need) -> dict[str, Any]:
                 statuses=[s.value for s in ChecklistStatus], trail=_trail(db, AuditEntry.need_id, need.id),
                 provided=needs.provides_labels(need.provides))
 
+
+# The decisions whose form shows a reason (a long text sent with another is answered for the whole form).
+REASONED = frozenset({"reject", "suspend", "request-changes"})
 
 class StaffSkillsController(Controller):
     guards = [staff_only]
@@ -78,22 +82,22 @@ class StaffSkillsController(Controller):
             raise NotFound(_("We could not find this institution."))
         return page("staff_host", errors={}, form={}, **host_context(db, host))
 
-    @post("/staff/hosts/{host_id:int}/approve", sync_to_thread=True)
+    @post("/staff/hosts/{host_id:int}/approve", sync_to_thread=True, opt=FORM_READS_LENGTHS)
     def approve(self, request: Request[Any, Any, Any], host_id: int, data: Form, db: Session,
                 user: User | None) -> Redirect:
         return self._host_act(request, db, host_id, "approve", data, user)
 
-    @post("/staff/hosts/{host_id:int}/reject", sync_to_thread=True)
+    @post("/staff/hosts/{host_id:int}/reject", sync_to_thread=True, opt=FORM_READS_LENGTHS)
     def reject_host(self, request: Request[Any, Any, Any], host_id: int, data: Form, db: Session,
                     user: User | None) -> Redirect:
         return self._host_act(request, db, host_id, "reject", data, user)
 
-    @post("/staff/hosts/{host_id:int}/suspend", sync_to_thread=True)
+    @post("/staff/hosts/{host_id:int}/suspend", sync_to_thread=True, opt=FORM_READS_LENGTHS)
     def suspend_host(self, request: Request[Any, Any, Any], host_id: int, data: Form, db: Session,
                      user: User | None) -> Redirect:
         return self._host_act(request, db, host_id, "suspend", data, user)
 
-    @post("/staff/hosts/{host_id:int}/reinstate", sync_to_thread=True)
+    @post("/staff/hosts/{host_id:int}/reinstate", sync_to_thread=True, opt=FORM_READS_LENGTHS)
     def reinstate(self, request: Request[Any, Any, Any], host_id: int, data: Form, db: Session,
                   user: User | None) -> Redirect:
         return self._host_act(request, db, host_id, "reinstate", data, user)
@@ -111,6 +115,7 @@ class StaffSkillsController(Controller):
                  "reinstate": (hosts.reinstate, _("The institution is approved again."))}
         step, message = steps[action]
         try:
+            check_form(data, ("reason",) if action in REASONED else ())
             step(db, host, me, reason)
         except DomainError as exc:
             db.rollback()
@@ -146,22 +151,22 @@ class StaffSkillsController(Controller):
         flash(request, _("The checklist is saved."), "success")
         return Redirect(f"/staff/needs/{need_id}#checklist")
 
-    @post("/staff/needs/{need_id:int}/publish", sync_to_thread=True)
+    @post("/staff/needs/{need_id:int}/publish", sync_to_thread=True, opt=FORM_READS_LENGTHS)
     def publish(self, request: Request[Any, Any, Any], need_id: int, data: Form, db: Session,
                 user: User | None) -> Redirect:
         return self._need_act(request, db, need_id, "publish", data, user)
 
-    @post("/staff/needs/{need_id:int}/request-changes", sync_to_thread=True)
+    @post("/staff/needs/{need_id:int}/request-changes", sync_to_thread=True, opt=FORM_READS_LENGTHS)
     def request_changes(self, request: Request[Any, Any, Any], need_id: int, data: Form, db: Session,
                         user: User | None) -> Redirect:
         return self._need_act(request, db, need_id, "request-changes", data, user)
 
-    @post("/staff/needs/{need_id:int}/reject", sync_to_thread=True)
+    @post("/staff/needs/{need_id:int}/reject", sync_to_thread=True, opt=FORM_READS_LENGTHS)
     def reject_need(self, request: Request[Any, Any, Any], need_id: int, data: Form, db: Session,
                     user: User | None) -> Redirect:
         return self._need_act(request, db, need_id, "reject", data, user)
 
-    @post("/staff/needs/{need_id:int}/suspend", sync_to_thread=True)
+    @post("/staff/needs/{need_id:int}/suspend", sync_to_thread=True, opt=FORM_READS_LENGTHS)
     def suspend_need(self, request: Request[Any, Any, Any], need_id: int, data: Form, db: Session,
                      user: User | None) -> Redirect:
         return self._need_act(request, db, need_id, "suspend", data, user)
@@ -180,6 +185,7 @@ class StaffSkillsController(Controller):
                  "suspend": (need_vetting.suspend, _("The need is suspended: it is no longer public."))}
         step, message = steps[action]
         try:
+            check_form(data, ("reason",) if action in REASONED else ())
             step(db, need, me, reason)
         except DomainError as exc:
             db.rollback()

@@ -326,3 +326,49 @@ def test_closing_a_need_takes_a_padded_outcome_and_answers_a_long_one_beside_it(
     assert accepted.status_code in (302, 303)
     session.expire_all()
     assert session.get(Need, ids["need"]).state == "filled"  # type: ignore[union-attr]
+
+
+def _staff_decision(kind: str):  # type: ignore[no-untyped-def]
+    """A host waiting for review, or a host's need submitted to staff; staff signs in. The subject's staff page."""
+    def build(session: Session, engine, settings) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+        from app.skills import need_vetting
+        from tests.skills.helpers import host_account, need_draft
+
+        staff = person(session, engine, "staff@example.org", "staff")
+        user, host = host_account(session, engine, "host@example.org", "approved" if kind == "need" else "pending",
+                                  staff)
+        if kind == "host":
+            return staff.email, f"/staff/hosts/{host.id}"
+        need = need_draft(session, user, host)
+        need_vetting.submit(session, need, user)
+        session.commit()
+        return staff.email, f"/staff/needs/{need.id}"
+    return build
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize(("kind", "action", "label"), [
+    ("host", "reject", "Reason for rejection"), ("need", "request-changes", "Comments for the poster")])
+def test_a_staff_decision_answers_an_over_long_reason_beside_it(  # type: ignore[no-untyped-def]
+        client, session: Session, engine, settings: Settings, kind: str, action: str, label: str,
+        lang: str) -> None:
+    import html
+
+    from tests.browser import translator
+
+    email, page = _staff_decision(kind)(session, engine, settings)
+    login(client, email)
+    t = translator(lang)
+    typed = "Le numéro d'agrément manque. " + "7" * text_limit("reason")
+    refused = post_form(client, page, f"{page}/{action}", {"reason": typed}, headers={"Accept-Language": lang},
+                        follow_redirects=False)
+    assert refused.status_code == 400 and t("Request not understood") not in refused.text
+    text = html.unescape(refused.text)
+    error = re.search(rf'<p class="error" id="f-reason-{action}-error">(.*?)</p>', text, re.S)
+    assert error, text[:2000]
+    assert error.group(1) == t("This text is too long: %(length)s characters for at most %(limit)s (field "
+                               "“%(field)s”).", length=len(typed), limit=text_limit("reason"), field=t(label))
+    assert f">{typed}</textarea>" in text  # the reason typed is kept, to be cut
+    accepted = post_form(client, page, f"{page}/{action}", {"reason": "Le numéro d'agrément manque."},
+                         follow_redirects=False)
+    assert accepted.status_code in (302, 303)
