@@ -14,7 +14,7 @@ from app.accounts.guards import promoter_only
 from app.errors import DomainError, FormError
 from app.flash import flash
 from app.i18n import _
-from app.limits import FORM_READS_LENGTHS, length_errors
+from app.limits import FORM_READS_LENGTHS, check_form, length_errors
 from app.marketplace import documents, listings, vetting
 from app.marketplace.labels import DOCUMENT_KINDS
 from app.marketplace.web import Form, Upload, page, signed_in
@@ -105,7 +105,8 @@ class PromoterController(Controller):
         flash(request, _("Your changes are saved."), "success")
         return Redirect(f"/my/listings/{listing.id}")
 
-    @post("/{listing_id:int}/documents", sync_to_thread=True, request_max_body_size=12 * 1024 * 1024)
+    @post("/{listing_id:int}/documents", sync_to_thread=True, request_max_body_size=12 * 1024 * 1024,
+          opt=FORM_READS_LENGTHS)
     def upload(self, request: Request[Any, Any, Any], listing_id: int, data: Upload, db: Session,
                user: User | None, settings: Settings) -> Redirect:
         me = signed_in(user)
@@ -113,11 +114,13 @@ class PromoterController(Controller):
         listings.require_editable(listing)
         upload = data.get("document")
         content = upload.file.read(documents.MAX_BYTES + 1) if isinstance(upload, UploadFile) else b""
+        kind = str(data.get("kind", "")).strip()  # a choice's value, as stray spaces leave it
         try:
-            documents.store(db, settings, listing, me, str(data.get("kind", "")),
+            check_form(data, (), ("kind",))  # the form's one text is its choice, which store() holds to its options
+            documents.store(db, settings, listing, me, kind,
                             getattr(upload, "filename", "") or "", content)
         except DomainError as exc:
-            raise _refused(db, listing_id, me, exc, form={"kind": data.get("kind", "")}) from exc
+            raise _refused(db, listing_id, me, exc, form={"kind": kind}) from exc
         db.commit()
         flash(request, _("The document is uploaded."), "success")
         return Redirect(f"/my/listings/{listing.id}")

@@ -372,3 +372,26 @@ def test_a_staff_decision_answers_an_over_long_reason_beside_it(  # type: ignore
     accepted = post_form(client, page, f"{page}/{action}", {"reason": "Le numéro d'agrément manque."},
                          follow_redirects=False)
     assert accepted.status_code in (302, 303)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_document_upload_takes_a_padded_kind_and_answers_a_long_one_beside_it(  # type: ignore[no-untyped-def]
+        client, session: Session, engine, settings: Settings, lang: str) -> None:
+    from tests.browser import translator
+    from tests.support import csrf_from
+
+    promoter = person(session, engine, "promoter@example.org", "promoter")
+    login(client, promoter.email)
+    listing = post_form(client, "/my/listings/new", "/my/listings/new", listing_form(), follow_redirects=False)
+    page = listing.headers["location"]
+    t = translator(lang)
+    pdf = ("statuts.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
+    refused = client.post(f"{page}/documents", data={"kind": "registration" + " " * 30 + "x",
+                                                     "_csrf_token": csrf_from(client.get(page).text)},
+                          files={"document": pdf}, headers={"Accept-Language": lang}, follow_redirects=False)
+    assert refused.status_code == 400 and t("Request not understood") not in refused.text
+    assert 'id="f-kind-error"' in refused.text or t("Please choose what kind of document this is.") in refused.text
+    accepted = client.post(f"{page}/documents", data={"kind": " registration \t",
+                                                      "_csrf_token": csrf_from(client.get(page).text)},
+                           files={"document": pdf}, follow_redirects=False)
+    assert accepted.status_code in (302, 303), accepted.text[:500]
