@@ -212,3 +212,16 @@ def test_the_demo_needs_read_in_french_as_the_demo_projects_do(client, engine) -
         assert values["title"] in page
     for english in ("Accountant", "books", "remote)", "(5 days"):
         assert english not in page
+
+
+def test_the_projects_own_need_is_on_skills_whichever_demo_module_was_imported_first(  # type: ignore[no-untyped-def]
+        client, engine) -> None:
+    """The example project's need ('Frigoriste…') was missing from /skills in the test above: importing
+    app.skills.demo first registered its loader before the marketplace's, so it ran before the project existed."""
+    import app.skills.demo  # noqa: F401  (first, as the test above does)
+    from app.demo import load_demo
+    from app.skills.demo import LISTING_NEED
+
+    load_demo(engine=engine)
+    page = html.unescape(client.get("/skills", headers={"Accept-Language": "fr"}).text)
+    assert LISTING_NEED[1]["title"] in page
