@@ -16,6 +16,7 @@ from app.billing.gateway import gateway_for
 from app.errors import DomainError, FormError, NotFound
 from app.flash import flash
 from app.i18n import _
+from app.limits import FORM_READS_LENGTHS, check_form
 from app.marketplace import checklist, disbursements, documents, exports, listings, pledges, vetting
 from app.marketplace.web import Form, page, signed_in
 from app.models import (
@@ -47,6 +48,11 @@ def review_context(db: Session, listing: Listing, settings: Settings) -> dict[st
                 checklist_labels=checklist.ITEMS, statuses=[s.value for s in ChecklistStatus], trail=trail,
                 approvals=approvals, approvals_needed=vetting.approvals_needed(listing, settings), backers=backers,
                 ledger=disbursements.ledger(db, listing), collected=disbursements.collected(db, listing))
+
+
+# The texts each decision's form shows (a long text sent with another is answered for the whole form).
+SHOWN = {"request-changes": ("reason",), "reject": ("reason",), "suspend": ("reason",),
+         "disbursements": ("amount", "paid_on", "reference")}
 
 
 def refused(db: Session, listing_id: int, settings: Settings, exc: DomainError,
@@ -96,13 +102,14 @@ class StaffListingController(Controller):
         flash(request, _("The checklist is saved."), "success")
         return Redirect(f"/staff/listings/{listing_id}#checklist")
 
-    @post("/listings/{listing_id:int}/{action:str}", sync_to_thread=True)
+    @post("/listings/{listing_id:int}/{action:str}", sync_to_thread=True, opt=FORM_READS_LENGTHS)
     def act(self, request: Request[Any, Any, Any], listing_id: int, action: str, data: Form, db: Session,
             user: User | None, settings: Settings) -> Redirect:
         me = signed_in(user)
         listing = vetting.lock(db, listing_id)
         reason = data.get("reason", "")
         try:
+            check_form(data, SHOWN.get(action, ()), ("milestone_id",))
             message = self._do(db, listing, me, action, reason, data, settings)
         except DomainError as exc:
             raise refused(db, listing_id, settings, exc, form=data | {"_action": action}) from exc

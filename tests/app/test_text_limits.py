@@ -339,6 +339,14 @@ def _staff_decision(kind: str):  # type: ignore[no-untyped-def]
                                   staff)
         if kind == "host":
             return staff.email, f"/staff/hosts/{host.id}"
+        if kind == "listing":
+            from app.marketplace import vetting
+            from tests.marketplace.helpers import draft
+
+            listing = draft(session, settings, person(session, engine, "promoter@example.org", "promoter"))
+            vetting.submit(session, listing, session.get(type(staff), listing.promoter_id))
+            session.commit()
+            return staff.email, f"/staff/listings/{listing.id}"
         need = need_draft(session, user, host)
         need_vetting.submit(session, need, user)
         session.commit()
@@ -348,7 +356,8 @@ def _staff_decision(kind: str):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 @pytest.mark.parametrize(("kind", "action", "label"), [
-    ("host", "reject", "Reason for rejection"), ("need", "request-changes", "Comments for the poster")])
+    ("host", "reject", "Reason for rejection"), ("need", "request-changes", "Comments for the poster"),
+    ("listing", "request-changes", "Comments for the promoter")])
 def test_a_staff_decision_answers_an_over_long_reason_beside_it(  # type: ignore[no-untyped-def]
         client, session: Session, engine, settings: Settings, kind: str, action: str, label: str,
         lang: str) -> None:
