@@ -6,7 +6,7 @@ import logging
 import re
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
@@ -91,16 +91,17 @@ def _settle_locale(request: Request) -> None:
 
 
 def _page(request: Request, status: int, message: str, field: str | None = None,
-          headers: Mapping[str, str] | None = None) -> Response[Any]:
+          headers: Mapping[str, str] | None = None, back: str | None = None) -> Response[Any]:
     _settle_locale(request)
     if _wants_json(request):
         body: dict[str, Any] = {"status": status, "error": message}
         if field:
             body["field"] = field
         return Response(body, status_code=status, media_type=MediaType.JSON, headers=headers)
-    titles = {403: _("Access refused"), 404: _("Page not found"), 500: _("Something went wrong")}
+    titles = {403: _("Access refused"), 404: _("Page not found"), 413: _("File too large"),
+              500: _("Something went wrong")}
     title = titles.get(status, _("Request not understood"))
-    return Template("pages/error.html", context={"status": status, "title": title, "message": message},
+    return Template("pages/error.html", context={"status": status, "title": title, "message": message, "back": back},
                     status_code=status, media_type=MediaType.HTML,  # type: ignore[return-value]
                     headers=dict(headers or {}))
 
@@ -165,6 +166,8 @@ def http_error_handler(request: Request, exc: HTTPException) -> Response[Any]:
         403: _("You do not have access to this page."),
         404: _("We could not find this page. It may have moved, or the address may be mistyped."),
         405: _("This address does not accept that kind of request."),
+        413: _("What was sent is larger than this form accepts, so it was not read. Please go back and choose a "
+               "smaller file: the form says the largest size it takes."),
     }
     message = messages.get(status) or (exc.detail if status < 500 else _("Please try again in a moment."))
     field = None
@@ -175,7 +178,15 @@ def http_error_handler(request: Request, exc: HTTPException) -> Response[Any]:
     if status >= 500:
         log.error("HTTP %s on %s: %s", status, request.url.path, exc.detail)
     # 405 keeps its Allow header (RFC 9110), 429 its Retry-After, 503 too.
-    return _page(request, status, message, field, exc.headers)
+    return _page(request, status, message, field, exc.headers, _form_page(request) if status == 413 else None)
+
+
+def _form_page(request: Request) -> str | None:
+    """The page of ours the refused form was sent from (Referrer-Policy same-origin sends it), for a link back."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc != request.headers.get("host") or not referer.path.startswith("/"):
+        return None
+    return referer.path + (f"?{referer.query}" if referer.query else "")
 
 
 def server_error_handler(request: Request, exc: Exception) -> Response[Any]:
