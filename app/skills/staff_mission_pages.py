@@ -14,6 +14,7 @@ from app.accounts.guards import staff_only
 from app.errors import DomainError, FormError, NotFound
 from app.flash import flash
 from app.i18n import _
+from app.limits import FORM_READS_LENGTHS, check_form
 from app.marketplace.web import Form, page, signed_in
 from app.models import User
 from app.models.skills import Mission, Need, SkillProfile
@@ -24,6 +25,8 @@ from app.skills.mission_view import describe_need, profile_facts
 
 STATES = ("offered", "invited", "accepted", "scheduled", "completed", "declined", "withdrawn", "all")
 PER_PAGE = 50
+# The texts each staff form of a mission shows (a longer text of another is answered for the whole form).
+STAFF_SHOWN = {"broker": (), "decline": ("reason",)}
 
 
 def staff_context(db: Session, mission: Mission) -> dict[str, Any]:
@@ -62,13 +65,14 @@ class StaffMissionController(Controller):
     def show(self, mission_id: int, db: Session) -> Template:
         return page("staff_mission", **staff_context(db, _mission(db, mission_id)))
 
-    @post("/{mission_id:int}/{action:str}", sync_to_thread=True)
+    @post("/{mission_id:int}/{action:str}", sync_to_thread=True, opt=FORM_READS_LENGTHS)
     def act(self, request: Request[Any, Any, Any], mission_id: int, action: str, data: Form, db: Session,
             user: User | None, settings: Settings) -> Redirect:
         me = signed_in(user)
         mission = _mission(db, mission_id)
         db.info["site_url"] = settings.site_url
         try:
+            check_form(data, STAFF_SHOWN.get(action, ()))
             if action == "broker":
                 missions.broker(db, mission, me, data.get("note", ""))
                 done = _("The offer is with the host now.")

@@ -174,6 +174,12 @@ def _mission(state: str, as_host: bool):  # type: ignore[no-untyped-def]
     return build
 
 
+def _staff_mission(session: Session, engine, settings) -> tuple[str, dict[str, int]]:  # type: ignore[no-untyped-def]
+    """An offer put to the host; programme staff signs in (to decline it for the host)."""
+    _email, ids = _mission("offered", False)(session, engine, settings)
+    return "staff@example.org", ids
+
+
 PROFILE = {"occupation": "2212", "job_title": "Anaesthetist", "lang_fr": "on", "origin_country": "SN",
            "residence_country": "FR", "mode": "remote", "days_per_year": "10", "action": "save",
            "qualifications": "Diplôme d'anesthésie, Dakar 2009"}
@@ -227,6 +233,9 @@ FORMS = {  # page, action, who, the form, the field made too long (and its label
                        'value="2027-03-01"'),
     "offer_complete": ("/my/needs/{need}/offers/{mission}", "/my/needs/{need}/offers/{mission}/complete",
                        _mission("accepted", True), {}, "days", "Days delivered", None, None),
+    # staff declining an offer for the host
+    "staff_decline": ("/staff/missions/{mission}", "/staff/missions/{mission}/decline", _staff_mission, {},
+                      "reason", "Reason (the member reads it)", None, None),
 }
 
 
