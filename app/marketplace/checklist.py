@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from app.i18n import N_, _
-from app.limits import text_limit
+from app.limits import text_limit, too_long
 from app.models import ChecklistItem, ChecklistStatus, User
 from app.models.base import utcnow
 
@@ -40,15 +40,20 @@ class Checklist:
         return [existing[code] for code in self.ITEMS]
 
     def save(self, session: Session, record: Any, staff: User, data: dict[str, str]) -> dict[str, str]:
-        """Apply the checklist form; the errors (by field) if a waiver lacks its note, nothing saved then."""
+        """Apply the checklist form; the errors (by field) if a waiver lacks its note or a note is over its
+        length, nothing saved then."""
         statuses = {s.value for s in ChecklistStatus}
         errors: dict[str, str] = {}
         for item in self.items_for(session, record):
-            status = data.get(f"status_{item.code}", item.status)
+            status = data.get(f"status_{item.code}", item.status).strip()
             if status in statuses:
                 item.status = status
-            item.note = data.get(f"note_{item.code}", item.note).strip()[:NOTE_MAX]
-            if item.status == ChecklistStatus.waived.value and not item.note:
+            note = data.get(f"note_{item.code}", item.note).strip()
+            longer = too_long(f"note_{item.code}", note)
+            item.note = note[:NOTE_MAX]
+            if longer is not None:  # beside its field, the note kept as typed (nothing is saved then)
+                errors[f"note_{item.code}"] = longer.message
+            elif item.status == ChecklistStatus.waived.value and not item.note:
                 errors[f"note_{item.code}"] = _("A waived item needs a note saying why: %(item)s.",
                                                 item=self.label(item.code))
             item.updated_by, item.updated_at = staff.id, utcnow()

@@ -86,9 +86,10 @@ class StaffListingController(Controller):
             raise NotFound(_("We could not find this project."))
         return page("staff_listing", errors={}, form={}, **review_context(db, listing, settings))
 
-    @post("/listings/{listing_id:int}/checklist", sync_to_thread=True)
+    @post("/listings/{listing_id:int}/checklist", sync_to_thread=True, opt=FORM_READS_LENGTHS)
     def save_checklist(self, request: Request[Any, Any, Any], listing_id: int, data: Form, db: Session,
                        user: User | None, settings: Settings) -> Redirect:
+        check_form(data, (), ("status_", "note_"))  # the notes are answered beside their fields by save()
         listing = vetting.lock(db, listing_id)
         errors = checklist.save(db, listing, signed_in(user), data)
         if errors:

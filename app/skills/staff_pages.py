@@ -136,9 +136,10 @@ class StaffSkillsController(Controller):
         db.commit()  # the checklist's items, created on first view
         return page("staff_need", errors={}, form={}, **context)
 
-    @post("/staff/needs/{need_id:int}/checklist", sync_to_thread=True)
+    @post("/staff/needs/{need_id:int}/checklist", sync_to_thread=True, opt=FORM_READS_LENGTHS)
     def save_checklist(self, request: Request[Any, Any, Any], need_id: int, data: Form, db: Session,
                        user: User | None) -> Redirect:
+        check_form(data, (), ("status_", "note_"))  # the notes are answered beside their fields by save()
         need = need_vetting.lock(db, need_id)
         errors = need_checklist.save(db, need, signed_in(user), data)
         if errors:

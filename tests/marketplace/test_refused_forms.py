@@ -88,6 +88,30 @@ def test_refused_staff_decisions_re_render_the_review_page(client, session, sett
     _html_error(post_form(client, page, f"{page}/reject", {"reason": " "}), 400, "reason-reject", "")
 
 
+def test_an_over_long_checklist_note_is_answered_beside_it_and_everything_typed_kept(client, session, settings,
+                                                                                     people):
+    from app.limits import text_limit
+
+    listing = draft(session, settings, people["promoter"])
+    vetting.submit(session, listing, people["promoter"])
+    session.commit()
+    login(client, "moussa@example.org")
+    page = f"/staff/listings/{listing.id}"
+    long = "n" * (text_limit("note_site_visit") + 1)
+    data = {"status_legal_registration": " pass ", "status_site_visit": "waived", "note_site_visit": long,
+            "note_track_record": "Bilans 2024 vus"}
+    response = post_form(client, page, f"{page}/checklist", data)
+    html = _html_error(response, 400, "note_site_visit", "")
+    assert "Requête non comprise" not in html
+    assert "cette note est trop longue" in html and "demande une note" not in html
+    assert "(champ « Note sur : Visite sur place »)" in html
+    assert 'value="Bilans 2024 vus"' in html and f'value="{long}"' in html  # nothing typed is lost
+    assert re.search(r'<option value="pass" selected>', html)  # the padded choice was read
+    # nothing was saved: the items are still pending
+    response = client.get(page)
+    assert "Bilans 2024 vus" not in response.text
+
+
 def test_approving_twice_or_ones_own_listing_is_an_html_refusal(client, session, settings, people):
     listing = draft(session, settings, people["promoter"], goal="80000", min_pledge="10",
                     budget="Chambre froide ; 80000")
